@@ -2,6 +2,8 @@
 // synced fields, normalisation and the diff engine. It does no I/O.
 package sync
 
+import "context"
+
 // Direction names which system is the source of an import.
 type Direction string
 
@@ -36,4 +38,80 @@ type Employee struct {
 	BirthDate        string
 	EmploymentStatus string
 	Email            string
+}
+
+// Field is a canonical synced field name (DESIGN.md §2); the API uses the same names.
+type Field string
+
+const (
+	FieldEmployeeNumber   Field = "employee_number"
+	FieldLastName         Field = "last_name"
+	FieldFirstName        Field = "first_name"
+	FieldHiredOn          Field = "hired_on"
+	FieldEmploymentType   Field = "employment_type"
+	FieldPhone            Field = "phone"
+	FieldBirthDate        Field = "birth_date"
+	FieldEmploymentStatus Field = "employment_status"
+	FieldEmail            Field = "email"
+)
+
+// Get returns the value of f.
+func (e Employee) Get(f Field) string {
+	switch f {
+	case FieldEmployeeNumber:
+		return e.EmployeeNumber
+	case FieldLastName:
+		return e.LastName
+	case FieldFirstName:
+		return e.FirstName
+	case FieldHiredOn:
+		return e.HiredOn
+	case FieldEmploymentType:
+		return e.EmploymentType
+	case FieldPhone:
+		return e.Phone
+	case FieldBirthDate:
+		return e.BirthDate
+	case FieldEmploymentStatus:
+		return e.EmploymentStatus
+	case FieldEmail:
+		return e.Email
+	}
+	return ""
+}
+
+// Set stores v in f.
+func (e *Employee) Set(f Field, v string) {
+	switch f {
+	case FieldEmployeeNumber:
+		e.EmployeeNumber = v
+	case FieldLastName:
+		e.LastName = v
+	case FieldFirstName:
+		e.FirstName = v
+	case FieldHiredOn:
+		e.HiredOn = v
+	case FieldEmploymentType:
+		e.EmploymentType = v
+	case FieldPhone:
+		e.Phone = v
+	case FieldBirthDate:
+		e.BirthDate = v
+	case FieldEmploymentStatus:
+		e.EmploymentStatus = v
+	case FieldEmail:
+		e.Email = v
+	}
+}
+
+// Connector is what the import and diff code need from a provider. Each
+// provider package implements it over HTTP.
+//
+// Update sends only the named fields of want (the target's own representation);
+// current is the record as last read (its ID addresses it).
+type Connector interface {
+	List(ctx context.Context) ([]Employee, error)
+	FindByNumber(ctx context.Context, number string) ([]Employee, error)
+	Create(ctx context.Context, want Employee) (Employee, error)
+	Update(ctx context.Context, current Employee, want Employee, fields []Field) error
 }
