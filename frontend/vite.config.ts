@@ -1,0 +1,38 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const backend = process.env.HRBRIDGE_DEV_BACKEND ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    // dist/.gitkeep must survive: `npm run build` runs scripts/clean-dist.mjs first.
+    emptyOutDir: false,
+    sourcemap: false,
+    chunkSizeWarningLimit: 800,
+  },
+  server: {
+    host: '127.0.0.1',
+    proxy: {
+      '/api': { target: backend, changeOrigin: false },
+      '/sandbox': { target: backend, changeOrigin: false },
+    },
+  },
+  preview: {
+    host: '127.0.0.1',
+    proxy: {
+      '/api': { target: backend, changeOrigin: false },
+      '/sandbox': { target: backend, changeOrigin: false },
+    },
+  },
+  test: {
+    environment: 'happy-dom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/test/setup.ts'],
+    css: false,
+    pool: 'threads',
+    maxWorkers: 2,
+  },
+});

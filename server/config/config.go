@@ -1,0 +1,85 @@
+// Package config reads hrbridge's configuration from HRBRIDGE_* variables
+// (DESIGN.md §4).
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole process configuration.
+type Config struct {
+	Addr          string
+	DatabaseURL   string
+	Sandbox       string // "", "1" (mount in this process) or the URL of a `hrbridge sandbox` process
+	SandboxSize   int
+	AdminEmail    string
+	AdminPassword string
+	SecretKey     string
+	SMTPURL       string
+	MailFrom      string
+	BaseURL       string
+	// DiffSnapshotTTL is how long provider snapshots are reused across diff pages.
+	DiffSnapshotTTL time.Duration
+	// ShutdownTimeout bounds how long in-flight requests may take at SIGTERM.
+	ShutdownTimeout time.Duration
+}
+
+// FromEnv reads the configuration; getenv is os.Getenv outside tests.
+func FromEnv(getenv func(string) string) (Config, error) {
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Addr:          get("HRBRIDGE_ADDR", "127.0.0.1:8080"),
+		DatabaseURL:   get("HRBRIDGE_DATABASE_URL", "sqlite:data/hrbridge.db"),
+		Sandbox:       get("HRBRIDGE_SANDBOX", ""),
+		AdminEmail:    get("HRBRIDGE_ADMIN_EMAIL", ""),
+		AdminPassword: getenv("HRBRIDGE_ADMIN_PASSWORD"),
+		SecretKey:     get("HRBRIDGE_SECRET_KEY", ""),
+		SMTPURL:       get("HRBRIDGE_SMTP_URL", ""),
+		MailFrom:      get("HRBRIDGE_MAIL_FROM", "hrbridge@localhost"),
+	}
+	c.BaseURL = strings.TrimRight(get("HRBRIDGE_BASE_URL", "http://"+c.Addr), "/")
+	if c.Sandbox == "0" || strings.EqualFold(c.Sandbox, "off") {
+		c.Sandbox = ""
+	}
+	if c.Sandbox != "" && c.Sandbox != "1" {
+		if u, err := url.Parse(c.Sandbox); err != nil || u.Scheme == "" || u.Host == "" {
+			return c, fmt.Errorf("HRBRIDGE_SANDBOX must be 1 or an http(s) URL, got %q", c.Sandbox)
+		}
+		c.Sandbox = strings.TrimRight(c.Sandbox, "/")
+	}
+	var err error
+	if c.SandboxSize, err = strconv.Atoi(get("HRBRIDGE_SANDBOX_SIZE", "200")); err != nil || c.SandboxSize < 0 {
+		return c, fmt.Errorf("HRBRIDGE_SANDBOX_SIZE must be a whole number ≥ 0, got %q", getenv("HRBRIDGE_SANDBOX_SIZE"))
+	}
+	if c.DiffSnapshotTTL, err = time.ParseDuration(get("HRBRIDGE_DIFF_SNAPSHOT_TTL", "5m")); err != nil {
+		return c, fmt.Errorf("HRBRIDGE_DIFF_SNAPSHOT_TTL: %w", err)
+	}
+	c.ShutdownTimeout = 30 * time.Second
+	if c.AdminEmail != "" && c.AdminPassword == "" {
+		return c, fmt.Errorf("HRBRIDGE_ADMIN_EMAIL is set but HRBRIDGE_ADMIN_PASSWORD is empty")
+	}
+	return c, nil
+}
+
+// DataDir is where the embedded database and the generated key live: the
+// SQLite file's folder, or ./data for PostgreSQL.
+func (c Config) DataDir() string {
+	if p, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:"); ok {
+		return filepath.Dir(p)
+	}
+	return "data"
+}
+
+// FromOS reads the process environment.
+func FromOS() (Config, error) { return FromEnv(os.Getenv) }

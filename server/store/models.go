@@ -1,0 +1,121 @@
+package store
+
+import "time"
+
+// The GORM models. Their columns must match migrations/{postgres,sqlite};
+// schema_test.go proves it for both dialects.
+
+type User struct {
+	ID           string `gorm:"primaryKey"`
+	Email        string
+	PasswordHash string
+	Role         string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+type Session struct {
+	ID         string `gorm:"primaryKey"` // sha256 of the cookie value; the cookie itself is never stored
+	UserID     string
+	CSRFToken  string `gorm:"column:csrf_token"`
+	IP         string
+	UserAgent  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	RevokedAt  *time.Time
+}
+
+type APIToken struct {
+	ID         string `gorm:"primaryKey"`
+	Name       string
+	TokenHash  string
+	Prefix     string
+	Scopes     string // comma separated
+	UserID     string
+	CreatedAt  time.Time
+	ExpiresAt  *time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+func (APIToken) TableName() string { return "api_tokens" }
+
+type AuditEvent struct {
+	ID        string `gorm:"primaryKey"`
+	Action    string
+	Actor     string
+	Target    *string
+	IP        *string
+	Detail    string // JSON object
+	CreatedAt time.Time
+}
+
+// ConnectionSettings is the single row (ID 1) of 連携設定. Secret columns hold
+// AES-GCM ciphertext, never plaintext.
+type ConnectionSettings struct {
+	ID                    int    `gorm:"primaryKey;autoIncrement:false"`
+	SmartHRBaseURL        string `gorm:"column:smarthr_base_url"`
+	SmartHRAccessTokenEnc []byte `gorm:"column:smarthr_access_token_enc"`
+	JobkanAPIURL          string `gorm:"column:jobkan_api_url"`
+	JobkanTokenURL        string
+	JobkanClientID        string
+	JobkanClientSecretEnc []byte
+	UseBusinessName       bool
+	EmploymentTypes       string // JSON array of {name, jobkan_code}
+	UpdatedAt             time.Time
+	UpdatedBy             string
+}
+
+type Import struct {
+	ID              string `gorm:"primaryKey"`
+	Integration     string
+	Direction       string
+	Status          string
+	Total           int
+	Done            int
+	CreatedCount    int
+	UpdatedCount    int
+	UnchangedCount  int
+	SkippedCount    int
+	FailedCount     int
+	StartedBy       string
+	UserID          *string
+	IdempotencyKey  string
+	RequestHash     string
+	RetryOf         *string
+	CancelRequested bool
+	CreatedAt       time.Time
+	StartedAt       *time.Time
+	FinishedAt      *time.Time
+}
+
+type ImportResult struct {
+	ImportID       string `gorm:"primaryKey"`
+	Position       int    `gorm:"primaryKey;autoIncrement:false"`
+	EmployeeNumber string
+	Fingerprint    string
+	DisplayName    string
+	Action         string
+	Status         string // pending until the employee is done
+	ChangedFields  string // comma separated
+	ErrorCode      string
+	ErrorMessage   string
+	FinishedAt     *time.Time
+}
+
+type Notification struct {
+	ID        string `gorm:"primaryKey"`
+	UserID    string
+	Kind      string
+	Title     string
+	Body      string
+	ImportID  *string
+	ReadAt    *time.Time
+	CreatedAt time.Time
+}
+
+// Models lists every model, for the schema test.
+func Models() []any {
+	return []any{&User{}, &Session{}, &APIToken{}, &AuditEvent{}, &ConnectionSettings{}, &Import{}, &ImportResult{}, &Notification{}}
+}
