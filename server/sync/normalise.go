@@ -38,6 +38,9 @@ func normText(s string) string {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf {
+			if isPlainJapanese(s[i:]) && clean && s[len(s)-1] != ' ' {
+				return s
+			}
 			return collapseSpace(norm.NFKC.String(s))
 		}
 		if isASCIISpace(c) && (c != ' ' || i == 0 || i == len(s)-1 || s[i-1] == ' ') {
@@ -48,6 +51,37 @@ func normText(s string) string {
 		return s
 	}
 	return collapseSpace(s)
+}
+
+// isPlainJapanese reports whether s holds only characters that NFKC leaves
+// alone whatever their neighbours (kana, kanji, printable ASCII), with single
+// inner spaces: the common case of a Japanese name, checked without the
+// tables of the norm package.
+func isPlainJapanese(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < ' ' || c == 0x7f || c == ' ' && (i+1 == len(s) || s[i+1] == ' ') {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isPlainJapaneseRune(r) {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// isPlainJapaneseRune: hiragana, katakana (with ・ and ー), 々〆〇 and the CJK
+// unified ideographs. Marks that combine with kana (゙ ゚ ゛ ゜) and the
+// iteration marks ゞ ヾ that decompose are left out.
+func isPlainJapaneseRune(r rune) bool {
+	return 0x3041 <= r && r <= 0x3096 || 0x30A1 <= r && r <= 0x30FC ||
+		0x3005 <= r && r <= 0x3007 || 0x3400 <= r && r <= 0x4DBF || 0x4E00 <= r && r <= 0x9FFF
 }
 
 func isASCIISpace(c byte) bool {

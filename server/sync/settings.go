@@ -103,6 +103,7 @@ func parseCode(v string) (int, bool) {
 // typeMap is Settings.EmploymentTypes indexed for the diff's hot loop.
 type typeMap struct {
 	names  []string       // display names, as configured
+	codes  []string       // Jobkan codes in decimal
 	keys   []string       // comparison keys, unique per mapping
 	byName map[string]int // normalised name → index
 	byCode map[int]int    // Jobkan code → index
@@ -120,6 +121,7 @@ func newTypeMap(s Settings) typeMap {
 		}
 		i := len(t.names)
 		t.names = append(t.names, m.Name)
+		t.codes = append(t.codes, strconv.Itoa(m.JobkanCode))
 		// The key names both sides of the mapping, so that a changed map
 		// changes the fingerprints of the rows it affects.
 		t.keys = append(t.keys, "\x01"+name+"\x00"+strconv.Itoa(m.JobkanCode))

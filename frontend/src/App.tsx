@@ -1,0 +1,95 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, useState, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { createTheme, IntlProvider, ThemeProvider } from 'smarthr-ui';
+import { onUnauthorized } from './api/client';
+import { shouldRetry } from './api/queries';
+import { Layout } from './components/Layout';
+import { I18nProvider, useI18n } from './i18n/i18n';
+import { HistoryPage } from './pages/HistoryPage';
+import { ImportPage } from './pages/ImportPage';
+import { IntegrationPage } from './pages/IntegrationPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { SelectionPage } from './pages/SelectionPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { TopPage } from './pages/TopPage';
+import { RequireAuth } from './components/RequireAuth';
+
+const theme = createTheme();
+
+export function makeQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry: shouldRetry, refetchOnWindowFocus: false, staleTime: 15_000 },
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** Sends the user to the login page on any 401, remembering where they were. */
+function UnauthorizedRedirect({ client }: { client: QueryClient }) {
+  const navigate = useNavigate();
+  const location = useLocation();
+  useEffect(
+    () =>
+      onUnauthorized(() => {
+        if (window.location.pathname === '/login') return;
+        const next = window.location.pathname + window.location.search;
+        client.clear();
+        navigate(`/login?next=${encodeURIComponent(next)}`, { replace: true });
+      }),
+    [client, navigate],
+  );
+  void location;
+  return null;
+}
+
+function SmartHRIntl({ children }: { children: ReactNode }) {
+  const { lang } = useI18n();
+  return <IntlProvider locale={lang === 'ja' ? 'ja' : 'en-us'}>{children}</IntlProvider>;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <Layout>
+              <Outlet />
+            </Layout>
+          </RequireAuth>
+        }
+      >
+        <Route index element={<TopPage />} />
+        <Route path="integrations/jobkan" element={<IntegrationPage />} />
+        <Route path="integrations/jobkan/:direction" element={<SelectionPage />} />
+        <Route path="imports" element={<HistoryPage />} />
+        <Route path="imports/:id" element={<ImportPage />} />
+        <Route path="settings/jobkan" element={<SettingsPage />} />
+        <Route path="top" element={<Navigate to="/" replace />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  const [client] = useState(makeQueryClient);
+  return (
+    <I18nProvider>
+      <SmartHRIntl>
+        <ThemeProvider theme={theme}>
+          <QueryClientProvider client={client}>
+            <BrowserRouter>
+              <UnauthorizedRedirect client={client} />
+              <AppRoutes />
+            </BrowserRouter>
+          </QueryClientProvider>
+        </ThemeProvider>
+      </SmartHRIntl>
+    </I18nProvider>
+  );
+}

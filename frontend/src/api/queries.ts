@@ -1,0 +1,66 @@
+import { useQuery, type QueryClient } from '@tanstack/react-query';
+import { api, ApiError, unwrap } from './client';
+import type { DiffItem, DiffPage, Direction, Me } from './types';
+
+export const qk = {
+  me: ['me'] as const,
+  diffs: (direction: Direction, generation: number) => ['diffs', direction, generation] as const,
+  imports: (filters: object) => ['imports', filters] as const,
+  importOne: (id: string) => ['import', id] as const,
+  results: (id: string, status: string) => ['import-results', id, status] as const,
+  notifications: ['notifications'] as const,
+  connection: ['connection'] as const,
+};
+
+export function useMe() {
+  return useQuery({
+    queryKey: qk.me,
+    queryFn: async (): Promise<Me> => unwrap(await api.GET('/me')),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export type AllDiffs = Pick<DiffPage, 'direction' | 'generated_at' | 'summary'> & { items: DiffItem[] };
+
+/** Loads every row of the diff, following next_cursor with the largest page size. */
+export async function fetchAllDiffs(
+  direction: Direction,
+  opts: { refresh?: boolean; signal?: AbortSignal; onProgress?: (loaded: number, total: number) => void } = {},
+): Promise<AllDiffs> {
+  const items: DiffItem[] = [];
+  let cursor: string | undefined;
+  let head: DiffPage | undefined;
+  for (let guard = 0; guard < 10_000; guard++) {
+    const page: DiffPage = unwrap(
+      await api.GET('/integrations/jobkan/diffs', {
+        params: {
+          query: {
+            direction,
+            limit: 500,
+            cursor,
+            // only the first request asks for a fresh snapshot; the cursor pins it afterwards
+            refresh: !cursor && opts.refresh ? true : undefined,
+          },
+        },
+        signal: opts.signal,
+      }),
+    );
+    head ??= page;
+    for (const it of page.items) items.push(it);
+    opts.onProgress?.(items.length, head.summary.total);
+    if (!page.next_cursor || page.items.length === 0) break;
+    cursor = page.next_cursor;
+  }
+  if (!head) throw new ApiError(500, undefined, 'empty diff');
+  return { direction: head.direction, generated_at: head.generated_at, summary: head.summary, items };
+}
+
+export function shouldRetry(failureCount: number, error: unknown): boolean {
+  if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429) return false;
+  return failureCount < 2;
+}
+
+export function invalidateImportViews(qc: QueryClient) {
+  void qc.invalidateQueries({ queryKey: ['imports'] });
+  void qc.invalidateQueries({ queryKey: qk.notifications });
+}

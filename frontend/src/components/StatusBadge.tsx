@@ -1,0 +1,57 @@
+import { StatusLabel } from 'smarthr-ui';
+import type { DiffStatus, ImportStatus, ResultStatus } from '../api/types';
+import { useT } from '../i18n/i18n';
+
+type LabelType = 'grey' | 'blue' | 'green' | 'red' | 'warning' | 'error';
+
+const diffType: Record<DiffStatus, LabelType> = {
+  unchanged: 'grey',
+  changed: 'blue',
+  new: 'green',
+  conflict: 'error',
+};
+
+export function DiffStatusBadge({ status }: { status: DiffStatus }) {
+  const t = useT();
+  return (
+    <StatusLabel type={diffType[status]} data-status={status}>
+      {t(`status.${status}`)}
+    </StatusLabel>
+  );
+}
+
+const importType: Record<ImportStatus, LabelType> = {
+  queued: 'grey',
+  running: 'blue',
+  succeeded: 'green',
+  partially_failed: 'warning',
+  failed: 'error',
+  canceled: 'grey',
+};
+
+export function ImportStatusBadge({ status }: { status: ImportStatus }) {
+  const t = useT();
+  return (
+    <StatusLabel type={importType[status]} data-status={status}>
+      {t(`import.status.${status}`)}
+    </StatusLabel>
+  );
+}
+
+const resultType: Record<ResultStatus, LabelType> = {
+  pending: 'grey',
+  created: 'green',
+  updated: 'blue',
+  unchanged: 'grey',
+  skipped_stale: 'warning',
+  failed: 'error',
+};
+
+export function ResultStatusBadge({ status }: { status: ResultStatus }) {
+  const t = useT();
+  return (
+    <StatusLabel type={resultType[status]} data-status={status}>
+      {t(`result.${status}`)}
+    </StatusLabel>
+  );
+}

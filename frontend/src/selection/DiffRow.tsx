@@ -1,0 +1,141 @@
+import { memo, type CSSProperties } from 'react';
+import { Checkbox, VisuallyHiddenText } from 'smarthr-ui';
+import type { DiffItem, FieldDiff } from '../api/types';
+import { DiffStatusBadge } from '../components/StatusBadge';
+import { useI18n, type MessageKey, type T } from '../i18n/i18n';
+import { isSelectable } from './selection';
+
+export function fieldLabel(t: T, f: Pick<FieldDiff, 'name' | 'label'>): string {
+  const key = `field.${f.name}` as MessageKey;
+  const s = t(key);
+  return s === key ? f.label : s;
+}
+
+const KNOWN_REASONS = new Set([
+  'missing_employee_number',
+  'duplicate_employee_number',
+  'unmapped_employment_type',
+  'target_refuses_blank',
+  'invalid_value',
+]);
+
+export function reasonText(t: T, reason: DiffItem['reason']): string {
+  return reason && KNOWN_REASONS.has(reason) ? t(`reason.${reason}` as MessageKey) : t('reason.unknown');
+}
+
+function Value({ v, t }: { v: string | null | undefined; t: T }) {
+  return <>{v === null || v === undefined || v === '' ? t('common.blank') : v}</>;
+}
+
+/** What the row will change: old values struck through in red, new values in green. */
+export function FieldChanges({ item }: { item: DiffItem }) {
+  const { t, lang } = useI18n();
+  const colon = lang === 'ja' ? '：' : ': ';
+  if (item.status === 'conflict') {
+    return null;
+  }
+  if (item.status === 'new') {
+    return (
+      <ul className="diff-fields" aria-label={t('diff.created')}>
+        {item.fields.map((f) => (
+          <li key={f.name} className="diff-field" data-field={f.name}>
+            <span className="diff-field-label">{fieldLabel(t, f)}</span>
+            <ins className="diff-new">
+              <VisuallyHiddenText>{t('diff.created')}{colon}</VisuallyHiddenText>
+              <Value v={f.new} t={t} />
+            </ins>
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  const changed = item.fields.filter((f) => f.changed);
+  if (changed.length === 0) {
+    return <span className="diff-none">{t('diff.noChanges')}</span>;
+  }
+  return (
+    <ul className="diff-fields">
+      {changed.map((f) => (
+        <li key={f.name} className="diff-field" data-field={f.name}>
+          <span className="diff-field-label">{fieldLabel(t, f)}</span>
+          <del className="diff-old">
+            <VisuallyHiddenText>{t('diff.before')}{colon}</VisuallyHiddenText>
+            <Value v={f.old} t={t} />
+          </del>
+          <span className="diff-arrow" aria-hidden="true">
+            →
+          </span>
+          <ins className="diff-new">
+            <VisuallyHiddenText>{t('diff.after')}{colon}</VisuallyHiddenText>
+            <Value v={f.new} t={t} />
+          </ins>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export type DiffRowProps = {
+  item: DiffItem;
+  selected: boolean;
+  disabled?: boolean;
+  onToggle: (item: DiffItem, on: boolean) => void;
+  /** virtualisation: index, count and absolute position */
+  index?: number;
+  setSize?: number;
+  style?: CSSProperties;
+  measureRef?: (el: HTMLElement | null) => void;
+};
+
+export const DiffRow = memo(function DiffRow({
+  item,
+  selected,
+  disabled,
+  onToggle,
+  index,
+  setSize,
+  style,
+  measureRef,
+}: DiffRowProps) {
+  const { t, lang } = useI18n();
+  const selectable = isSelectable(item);
+  const reasonId = `reason-${index ?? 0}-${item.employee_number}`;
+  const name = item.display_name || t('common.blank');
+  return (
+    <li
+      ref={measureRef}
+      className={`diff-row diff-row--${item.status}${selected ? ' is-selected' : ''}`}
+      data-index={index}
+      data-employee-number={item.employee_number}
+      data-status={item.status}
+      aria-setsize={setSize}
+      aria-posinset={index === undefined ? undefined : index + 1}
+      style={style}
+    >
+      <span className="diff-cell diff-cell--check">
+        <Checkbox
+          checked={selectable && selected}
+          disabled={!selectable || disabled}
+          aria-label={t('selection.checkboxLabel', { name, number: item.employee_number || t('common.blank') })}
+          aria-describedby={selectable ? undefined : reasonId}
+          onChange={(e) => onToggle(item, e.currentTarget.checked)}
+        />
+      </span>
+      <span className="diff-cell diff-cell--number">{item.employee_number || t('common.blank')}</span>
+      <span className="diff-cell diff-cell--name">{name}</span>
+      <span className="diff-cell diff-cell--status">
+        <DiffStatusBadge status={item.status} />
+      </span>
+      <span className="diff-cell diff-cell--details">
+        {item.status === 'conflict' ? (
+          <span id={reasonId} className="diff-reason">
+            {reasonText(t, item.reason)}
+            {item.reason_detail ? <span className="diff-reason-detail">{lang === 'ja' ? `（${item.reason_detail}）` : ` (${item.reason_detail})`}</span> : null}
+          </span>
+        ) : (
+          <FieldChanges item={item} />
+        )}
+      </span>
+    </li>
+  );
+});

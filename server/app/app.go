@@ -1,0 +1,107 @@
+// Package app wires hrbridge together: configuration, store, providers,
+// jobs and the HTTP edge. main and the end-to-end tests both start it here.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"hrbridge/frontend"
+	"hrbridge/server/config"
+	"hrbridge/server/httpapi"
+	"hrbridge/server/store"
+)
+
+// App is a running hrbridge.
+type App struct {
+	Cfg   config.Config
+	Store *store.Store
+	Echo  *echo.Echo
+	stop  []func(context.Context) error
+}
+
+// New opens and migrates the database and builds every service.
+func New(ctx context.Context, cfg config.Config) (*App, error) {
+	st, err := store.Open(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Cfg: cfg, Store: st}
+	a.stop = append(a.stop, func(context.Context) error { return st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		a.Close(ctx)
+		return nil, err
+	}
+	spec, err := httpapi.LoadSpec()
+	if err != nil {
+		a.Close(ctx)
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Echo = httpapi.New(httpapi.Options{
+		Handlers: &httpapi.Handlers{},
+		Spec:     spec,
+		Registry: reg,
+		Ready:    st.Ready,
+		SPA:      frontend.Dist(),
+	})
+	return a, nil
+}
+
+// Serve listens on cfg.Addr (or ln) until ctx ends, then lets in-flight
+// requests finish within the shutdown timeout.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", a.Cfg.Addr); err != nil {
+			return fmt.Errorf("listen on %s: %w", a.Cfg.Addr, err)
+		}
+	}
+	srv := &http.Server{
+		Handler:           a.Echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		// Long enough for a CSV of a large import; the event stream clears its own deadline.
+		WriteTimeout: 5 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+	}
+	slog.Info("hrbridge listening", "addr", ln.Addr().String(), "database", string(a.Store.Dialect))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: letting in-flight requests finish")
+	sctx, cancel := context.WithTimeout(context.Background(), a.Cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if cerr := a.Close(sctx); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// Close stops the background work and closes the database, newest first.
+func (a *App) Close(ctx context.Context) error {
+	var errs []error
+	for i := len(a.stop) - 1; i >= 0; i-- {
+		errs = append(errs, a.stop[i](ctx))
+	}
+	a.stop = nil
+	return errors.Join(errs...)
+}

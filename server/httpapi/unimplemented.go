@@ -1,0 +1,91 @@
+package httpapi
+
+import (
+	"context"
+
+	"hrbridge/api"
+	"hrbridge/server/problem"
+)
+
+// unimplemented answers 501 for operations whose area has not landed yet.
+type unimplemented struct{}
+
+func (unimplemented) ListApiTokens(context.Context, api.ListApiTokensRequestObject) (api.ListApiTokensResponseObject, error) {
+	return nil, problem.New(501, "ListApiTokens is not implemented yet.")
+}
+
+func (unimplemented) CreateApiToken(context.Context, api.CreateApiTokenRequestObject) (api.CreateApiTokenResponseObject, error) {
+	return nil, problem.New(501, "CreateApiToken is not implemented yet.")
+}
+
+func (unimplemented) RevokeApiToken(context.Context, api.RevokeApiTokenRequestObject) (api.RevokeApiTokenResponseObject, error) {
+	return nil, problem.New(501, "RevokeApiToken is not implemented yet.")
+}
+
+func (unimplemented) ListAuditEvents(context.Context, api.ListAuditEventsRequestObject) (api.ListAuditEventsResponseObject, error) {
+	return nil, problem.New(501, "ListAuditEvents is not implemented yet.")
+}
+
+func (unimplemented) Login(context.Context, api.LoginRequestObject) (api.LoginResponseObject, error) {
+	return nil, problem.New(501, "Login is not implemented yet.")
+}
+
+func (unimplemented) Logout(context.Context, api.LogoutRequestObject) (api.LogoutResponseObject, error) {
+	return nil, problem.New(501, "Logout is not implemented yet.")
+}
+
+func (unimplemented) ListImports(context.Context, api.ListImportsRequestObject) (api.ListImportsResponseObject, error) {
+	return nil, problem.New(501, "ListImports is not implemented yet.")
+}
+
+func (unimplemented) CreateImport(context.Context, api.CreateImportRequestObject) (api.CreateImportResponseObject, error) {
+	return nil, problem.New(501, "CreateImport is not implemented yet.")
+}
+
+func (unimplemented) GetImport(context.Context, api.GetImportRequestObject) (api.GetImportResponseObject, error) {
+	return nil, problem.New(501, "GetImport is not implemented yet.")
+}
+
+func (unimplemented) CancelImport(context.Context, api.CancelImportRequestObject) (api.CancelImportResponseObject, error) {
+	return nil, problem.New(501, "CancelImport is not implemented yet.")
+}
+
+func (unimplemented) StreamImportEvents(context.Context, api.StreamImportEventsRequestObject) (api.StreamImportEventsResponseObject, error) {
+	return nil, problem.New(501, "StreamImportEvents is not implemented yet.")
+}
+
+func (unimplemented) ListImportResults(context.Context, api.ListImportResultsRequestObject) (api.ListImportResultsResponseObject, error) {
+	return nil, problem.New(501, "ListImportResults is not implemented yet.")
+}
+
+func (unimplemented) RetryImport(context.Context, api.RetryImportRequestObject) (api.RetryImportResponseObject, error) {
+	return nil, problem.New(501, "RetryImport is not implemented yet.")
+}
+
+func (unimplemented) GetConnection(context.Context, api.GetConnectionRequestObject) (api.GetConnectionResponseObject, error) {
+	return nil, problem.New(501, "GetConnection is not implemented yet.")
+}
+
+func (unimplemented) PutConnection(context.Context, api.PutConnectionRequestObject) (api.PutConnectionResponseObject, error) {
+	return nil, problem.New(501, "PutConnection is not implemented yet.")
+}
+
+func (unimplemented) TestConnection(context.Context, api.TestConnectionRequestObject) (api.TestConnectionResponseObject, error) {
+	return nil, problem.New(501, "TestConnection is not implemented yet.")
+}
+
+func (unimplemented) ListDiffs(context.Context, api.ListDiffsRequestObject) (api.ListDiffsResponseObject, error) {
+	return nil, problem.New(501, "ListDiffs is not implemented yet.")
+}
+
+func (unimplemented) GetMe(context.Context, api.GetMeRequestObject) (api.GetMeResponseObject, error) {
+	return nil, problem.New(501, "GetMe is not implemented yet.")
+}
+
+func (unimplemented) ListNotifications(context.Context, api.ListNotificationsRequestObject) (api.ListNotificationsResponseObject, error) {
+	return nil, problem.New(501, "ListNotifications is not implemented yet.")
+}
+
+func (unimplemented) MarkNotificationRead(context.Context, api.MarkNotificationReadRequestObject) (api.MarkNotificationReadResponseObject, error) {
+	return nil, problem.New(501, "MarkNotificationRead is not implemented yet.")
+}

@@ -1,0 +1,157 @@
+package httpx
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Types of failure that have no provider error type of their own.
+const (
+	TypeTimeout         = "timeout"          // no response within Config.Timeout
+	TypeNetwork         = "network"          // connection failed or broke
+	TypeCanceled        = "canceled"         // the caller's context ended
+	TypeInvalidResponse = "invalid_response" // a body that is not the JSON we expect
+)
+
+// FieldError is one field-level complaint from a provider.
+type FieldError struct {
+	Field    string `json:"field"`
+	Resource string `json:"resource,omitempty"`
+	Message  string `json:"message"`
+}
+
+// Error is every failure of a provider call: an HTTP error answer, an answer
+// that cannot be read, or no answer at all (HTTPStatus 0). Message and Fields
+// hold the provider's own words unchanged (Japanese byte for byte); no token
+// or secret ever appears in any field.
+type Error struct {
+	Provider   string // "SmartHR", "Jobkan"
+	Method     string
+	Path       string // path and query of the request, without host
+	HTTPStatus int    // 0 when no response arrived
+	Code       string // provider's error code ("1".."9" for SmartHR)
+	Type       string // provider's error type, or one of the Type* constants
+	Message    string
+	Fields     []FieldError
+	Attempts   int           // requests sent for this call, retries included
+	RetryAfter time.Duration // how long the provider asked us to wait, if it did
+	Err        error         // underlying cause (transport error, JSON error), if any
+
+	secrets []string // credentials of the request, scrubbed from every text
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s API: %s %s: ", e.Provider, e.Method, e.Path)
+	if e.HTTPStatus != 0 {
+		fmt.Fprintf(&b, "HTTP %d", e.HTTPStatus)
+		if e.Type != "" {
+			b.WriteString(" " + e.Type)
+		}
+		if e.Code != "" {
+			fmt.Fprintf(&b, " (code %s)", e.Code)
+		}
+		if e.Message != "" {
+			b.WriteString(": " + e.Message)
+		}
+	} else {
+		switch {
+		case e.Message != "":
+			b.WriteString(e.Message)
+		case e.Type == TypeCanceled:
+			b.WriteString("canceled")
+		default:
+			b.WriteString("connection failed")
+		}
+		if e.Err != nil && e.Type != TypeTimeout {
+			b.WriteString(": " + e.Err.Error())
+		}
+	}
+	for i, f := range e.Fields {
+		if i == 0 {
+			b.WriteString(" —")
+		} else {
+			b.WriteString(";")
+		}
+		if f.Field != "" {
+			b.WriteString(" " + f.Field + ":")
+		}
+		b.WriteString(" " + f.Message)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	if h := e.hint(); h != "" {
+		b.WriteString("; " + h)
+	}
+	return b.String()
+}
+
+// hint tells an administrator what to do next.
+func (e *Error) hint() string {
+	switch {
+	case e.HTTPStatus == 401:
+		return "check the credentials in the connection settings (連携設定)"
+	case e.HTTPStatus == 403:
+		return "the credentials lack the permission for this operation"
+	case e.HTTPStatus == 429:
+		if e.RetryAfter > 0 {
+			return fmt.Sprintf("rate limit reached; try again in %s", e.RetryAfter.Round(time.Second))
+		}
+		return "rate limit reached; try again later"
+	case e.HTTPStatus >= 500:
+		return "the provider is having trouble; try again later"
+	case e.Type == TypeNetwork:
+		return "check the API URL in the connection settings and the network"
+	case e.Type == TypeTimeout:
+		return "the provider is slow or unreachable; try again later"
+	}
+	return ""
+}
+
+// secretsOf lists the credentials carried by an Authorization header value, so
+// that they can be scrubbed from anything we report.
+func secretsOf(auth string) []string {
+	scheme, cred, ok := strings.Cut(auth, " ")
+	if !ok || cred == "" {
+		return nil
+	}
+	out := []string{cred}
+	if strings.EqualFold(scheme, "Basic") {
+		if raw, err := base64.StdEncoding.DecodeString(cred); err == nil {
+			_, secret, _ := strings.Cut(string(raw), ":")
+			out = append(out, string(raw), secret) // the client ID is not a secret
+
+		}
+	}
+	return out
+}
+
+// redact replaces every secret of at least 4 bytes in s.
+func redact(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// snippet quotes the start of a body for an error message.
+func snippet(body []byte) string {
+	const max = 120
+	s := string(body)
+	if len(s) > max {
+		s = s[:max]
+		for len(s) > 0 && !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return fmt.Sprintf("%q", s)
+}

@@ -1,0 +1,258 @@
+package sync
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// Status is where one source employee stands against the target.
+type Status string
+
+const (
+	StatusUnchanged Status = "unchanged" // 差分なし
+	StatusChanged   Status = "changed"   // 差分あり
+	StatusNew       Status = "new"       // 新規登録
+	StatusConflict  Status = "conflict"  // cannot be imported safely; see ReasonCode
+)
+
+// Reason codes of a conflict (the API's reason).
+const (
+	ReasonMissingEmployeeNumber   = "missing_employee_number"
+	ReasonDuplicateEmployeeNumber = "duplicate_employee_number"
+	ReasonUnmappedEmploymentType  = "unmapped_employment_type"
+	ReasonTargetRefusesBlank      = "target_refuses_blank"
+	ReasonInvalidValue            = "invalid_value"
+	// ReasonSourceNotFound is only given by DiffOne, when the employee is no
+	// longer in the source.
+	ReasonSourceNotFound = "source_not_found"
+)
+
+// FieldDiff is one field of one employee. Old is the target's value and New
+// the source's, both for display: the employment type is shown by its name
+// (through the value map) in both directions, other fields as the providers
+// hold them.
+type FieldDiff struct {
+	Field   Field
+	Old     string
+	New     string
+	Changed bool
+}
+
+// Item is one source employee in a diff.
+type Item struct {
+	// EmployeeNumber is the normalised 社員番号: the match key, and the key
+	// by which imports name the employee.
+	EmployeeNumber string
+	DisplayName    string // the source's "姓 名"
+	Status         Status
+	// Fingerprint identifies everything the diff compared for this
+	// employee; an import re-diffs and skips the employee if it differs.
+	Fingerprint  string
+	Fields       []FieldDiff
+	ReasonCode   string // conflicts only
+	ReasonDetail string // conflicts only: every problem found, in Japanese
+
+	Source Employee
+	// Target is the one target employee matched, pointing into the slice
+	// given to Diff; nil for new employees and when several match.
+	Target *Employee
+	// Want is the target record to write, in the target's representation:
+	// for new employees the source's values, for changed ones a copy of
+	// *Target with the changed fields replaced. Zero for conflicts.
+	Want Employee
+	// Write names the fields of Want to send: every field with a value
+	// (employee_number included) to create, the changed fields to update,
+	// none otherwise.
+	Write []Field
+}
+
+// Summary counts the items by status.
+type Summary struct {
+	Unchanged, Changed, New, Conflict, Total int
+}
+
+// Result is a whole diff. Items are sorted by employee number (see
+// CompareEmployeeNumbers), then by source ID.
+type Result struct {
+	Items   []Item
+	Summary Summary
+}
+
+// Diff compares every source employee with the target employee of the same
+// normalised 社員番号, by the rules of DESIGN.md §2. It is pure and
+// deterministic. dir must be valid.
+func Diff(dir Direction, source, target []Employee, s Settings) Result {
+	e := newEngine(dir, s)
+	per := e.slots()
+
+	skeys := make([]string, len(source))
+	order := make([]int32, len(source))
+	for i := range source {
+		skeys[i] = normText(source[i].EmployeeNumber)
+		order[i] = int32(i)
+	}
+	// The order is total (input position last), so an unstable sort is stable.
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := CompareEmployeeNumbers(skeys[a], skeys[b]); c != 0 {
+			return c
+		}
+		if c := CompareEmployeeNumbers(source[a].ID, source[b].ID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+
+	// Targets by number: heads holds the first index, next chains the rest
+	// in input order (-1 ends), so that one map serves duplicates too.
+	heads := make(map[string]int32, len(target))
+	next := make([]int32, len(target))
+	for j := len(target) - 1; j >= 0; j-- {
+		k := normText(target[j].EmployeeNumber)
+		if k == "" {
+			continue // a blank number matches nothing
+		}
+		next[j] = -1
+		if h, ok := heads[k]; ok {
+			next[j] = h
+		}
+		heads[k] = int32(j)
+	}
+
+	items := make([]Item, len(source))
+	fds := make([]FieldDiff, len(source)*per)
+	wrs := make([]Field, len(source)*(per+1))
+	for k := 0; k < len(order); {
+		key := skeys[order[k]]
+		end := k + 1
+		for end < len(order) && skeys[order[end]] == key {
+			end++
+		}
+		nsrc := end - k
+		var tg []Employee
+		if key == "" {
+			nsrc = 1 // each blank number is a conflict of its own
+		} else if h, ok := heads[key]; ok {
+			if next[h] < 0 {
+				tg = target[h : h+1 : h+1]
+			} else {
+				for j := h; j >= 0; j = next[j] {
+					tg = append(tg, target[j])
+				}
+			}
+		}
+		for ; k < end; k++ {
+			e.build(&items[k], &source[order[k]], key, nsrc, tg,
+				fds[k*per:k*per:(k+1)*per], wrs[k*(per+1):k*(per+1):(k+1)*(per+1)])
+		}
+	}
+	return Result{Items: items, Summary: summarise(items)}
+}
+
+// DiffOne diffs a single employee by the same rules, for an import that
+// re-reads one employee before writing it. sourceMatches and targetMatches
+// must hold every employee of each side whose normalised number equals that
+// of sourceMatches[0] (others are ignored); more than one is a duplicate.
+// The item is the one Diff gives for sourceMatches[0].
+func DiffOne(dir Direction, sourceMatches, targetMatches []Employee, s Settings) Item {
+	e := newEngine(dir, s)
+	if len(sourceMatches) == 0 {
+		return Item{Status: StatusConflict, ReasonCode: ReasonSourceNotFound,
+			ReasonDetail: e.srcName + "に従業員が見つかりません"}
+	}
+	src := &sourceMatches[0]
+	key := normText(src.EmployeeNumber)
+	nsrc := 1
+	var tg []Employee
+	if key != "" {
+		nsrc = 0
+		for i := range sourceMatches {
+			if normText(sourceMatches[i].EmployeeNumber) == key {
+				nsrc++
+			}
+		}
+		tg = targetMatches
+		for j := range targetMatches {
+			if normText(targetMatches[j].EmployeeNumber) != key {
+				tg = nil // some do not match: keep only those that do
+				for j := range targetMatches {
+					if normText(targetMatches[j].EmployeeNumber) == key {
+						tg = append(tg, targetMatches[j])
+					}
+				}
+				break
+			}
+		}
+	}
+	per := e.slots()
+	var it Item
+	e.build(&it, src, key, nsrc, tg, make([]FieldDiff, 0, per), make([]Field, 0, per+1))
+	return it
+}
+
+// Find returns the first item whose employee number equals number once
+// normalised.
+func (r Result) Find(number string) (Item, bool) {
+	key := normText(number)
+	i, ok := slices.BinarySearchFunc(r.Items, key, func(it Item, k string) int {
+		return CompareEmployeeNumbers(it.EmployeeNumber, k)
+	})
+	if !ok {
+		return Item{}, false
+	}
+	return r.Items[i], true
+}
+
+// CompareEmployeeNumbers orders normalised employee numbers naturally, runs
+// of digits by their value ("E2" < "E10"), and breaks ties bytewise
+// ("E01" < "E1"), so that it is a total order.
+func CompareEmployeeNumbers(a, b string) int {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if isDigit(a[i]) && isDigit(b[j]) {
+			si, sj := i, j
+			for i < len(a) && isDigit(a[i]) {
+				i++
+			}
+			for j < len(b) && isDigit(b[j]) {
+				j++
+			}
+			da, db := strings.TrimLeft(a[si:i], "0"), strings.TrimLeft(b[sj:j], "0")
+			if c := cmp.Compare(len(da), len(db)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(da, db); c != 0 {
+				return c
+			}
+			continue
+		}
+		if c := cmp.Compare(a[i], b[j]); c != 0 {
+			return c
+		}
+		i++
+		j++
+	}
+	if c := cmp.Compare(len(a)-i, len(b)-j); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func summarise(items []Item) Summary {
+	s := Summary{Total: len(items)}
+	for i := range items {
+		switch items[i].Status {
+		case StatusUnchanged:
+			s.Unchanged++
+		case StatusChanged:
+			s.Changed++
+		case StatusNew:
+			s.New++
+		case StatusConflict:
+			s.Conflict++
+		}
+	}
+	return s
+}
