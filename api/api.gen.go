@@ -1370,25 +1370,15 @@ type ListApiTokensResponseObject interface {
 	VisitListApiTokensResponse(w http.ResponseWriter) error
 }
 
-type ListApiTokens200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type ListApiTokens200JSONResponse struct {
-	Body    ApiTokenPage
-	Headers ListApiTokens200ResponseHeaders
-}
+type ListApiTokens200JSONResponse ApiTokenPage
 
 func (response ListApiTokens200JSONResponse) VisitListApiTokensResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1486,25 +1476,15 @@ type CreateApiTokenResponseObject interface {
 	VisitCreateApiTokenResponse(w http.ResponseWriter) error
 }
 
-type CreateApiToken201ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type CreateApiToken201JSONResponse struct {
-	Body    ApiTokenCreated
-	Headers CreateApiToken201ResponseHeaders
-}
+type CreateApiToken201JSONResponse ApiTokenCreated
 
 func (response CreateApiToken201JSONResponse) VisitCreateApiTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1618,18 +1598,10 @@ type RevokeApiTokenResponseObject interface {
 	VisitRevokeApiTokenResponse(w http.ResponseWriter) error
 }
 
-type RevokeApiToken204ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
 type RevokeApiToken204Response struct {
-	Headers RevokeApiToken204ResponseHeaders
 }
 
 func (response RevokeApiToken204Response) VisitRevokeApiTokenResponse(w http.ResponseWriter) error {
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(204)
 	return nil
 }
@@ -1742,25 +1714,15 @@ type ListAuditEventsResponseObject interface {
 	VisitListAuditEventsResponse(w http.ResponseWriter) error
 }
 
-type ListAuditEvents200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type ListAuditEvents200JSONResponse struct {
-	Body    AuditEventPage
-	Headers ListAuditEvents200ResponseHeaders
-}
+type ListAuditEvents200JSONResponse AuditEventPage
 
 func (response ListAuditEvents200JSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1859,8 +1821,7 @@ type LoginResponseObject interface {
 }
 
 type Login200ResponseHeaders struct {
-	RateLimitLimit *int32
-	SetCookie      *string
+	SetCookie *string
 }
 
 type Login200JSONResponse struct {
@@ -1875,9 +1836,6 @@ func (response Login200JSONResponse) VisitLoginResponse(w http.ResponseWriter) e
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	if response.Headers.SetCookie != nil {
 		w.Header().Set("Set-Cookie", fmt.Sprint(*response.Headers.SetCookie))
 	}
@@ -1961,18 +1919,10 @@ type LogoutResponseObject interface {
 	VisitLogoutResponse(w http.ResponseWriter) error
 }
 
-type Logout204ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
 type Logout204Response struct {
-	Headers Logout204ResponseHeaders
 }
 
 func (response Logout204Response) VisitLogoutResponse(w http.ResponseWriter) error {
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(204)
 	return nil
 }
@@ -2053,25 +2003,15 @@ type ListImportsResponseObject interface {
 	VisitListImportsResponse(w http.ResponseWriter) error
 }
 
-type ListImports200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type ListImports200JSONResponse struct {
-	Body    ImportPage
-	Headers ListImports200ResponseHeaders
-}
+type ListImports200JSONResponse ImportPage
 
 func (response ListImports200JSONResponse) VisitListImportsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2170,25 +2110,15 @@ type CreateImportResponseObject interface {
 	VisitCreateImportResponse(w http.ResponseWriter) error
 }
 
-type CreateImport202ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type CreateImport202JSONResponse struct {
-	Body    Import
-	Headers CreateImport202ResponseHeaders
-}
+type CreateImport202JSONResponse Import
 
 func (response CreateImport202JSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(202)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2334,25 +2264,15 @@ type GetImportResponseObject interface {
 	VisitGetImportResponse(w http.ResponseWriter) error
 }
 
-type GetImport200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type GetImport200JSONResponse struct {
-	Body    Import
-	Headers GetImport200ResponseHeaders
-}
+type GetImport200JSONResponse Import
 
 func (response GetImport200JSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2466,25 +2386,15 @@ type CancelImportResponseObject interface {
 	VisitCancelImportResponse(w http.ResponseWriter) error
 }
 
-type CancelImport202ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type CancelImport202JSONResponse struct {
-	Body    Import
-	Headers CancelImport202ResponseHeaders
-}
+type CancelImport202JSONResponse Import
 
 func (response CancelImport202JSONResponse) VisitCancelImportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(202)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2614,13 +2524,8 @@ type StreamImportEventsResponseObject interface {
 	VisitStreamImportEventsResponse(w http.ResponseWriter) error
 }
 
-type StreamImportEvents200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
 type StreamImportEvents200TexteventStreamResponse struct {
 	Body          io.Reader
-	Headers       StreamImportEvents200ResponseHeaders
 	ContentLength int64
 }
 
@@ -2629,9 +2534,6 @@ func (response StreamImportEvents200TexteventStreamResponse) VisitStreamImportEv
 	w.Header().Set("Content-Type", "text/event-stream")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
-	}
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
 	}
 	w.WriteHeader(200)
 
@@ -2774,25 +2676,15 @@ type ListImportResultsResponseObject interface {
 	VisitListImportResultsResponse(w http.ResponseWriter) error
 }
 
-type ListImportResults200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type ListImportResults200JSONResponse struct {
-	Body    ImportResultPage
-	Headers ListImportResults200ResponseHeaders
-}
+type ListImportResults200JSONResponse ImportResultPage
 
 func (response ListImportResults200JSONResponse) VisitListImportResultsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2800,7 +2692,6 @@ func (response ListImportResults200JSONResponse) VisitListImportResultsResponse(
 
 type ListImportResults200TextcsvResponse struct {
 	Body          io.Reader
-	Headers       ListImportResults200ResponseHeaders
 	ContentLength int64
 }
 
@@ -2809,9 +2700,6 @@ func (response ListImportResults200TextcsvResponse) VisitListImportResultsRespon
 	w.Header().Set("Content-Type", "text/csv")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
-	}
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
 	}
 	w.WriteHeader(200)
 
@@ -2930,25 +2818,15 @@ type RetryImportResponseObject interface {
 	VisitRetryImportResponse(w http.ResponseWriter) error
 }
 
-type RetryImport202ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type RetryImport202JSONResponse struct {
-	Body    Import
-	Headers RetryImport202ResponseHeaders
-}
+type RetryImport202JSONResponse Import
 
 func (response RetryImport202JSONResponse) VisitRetryImportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(202)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3077,25 +2955,15 @@ type GetConnectionResponseObject interface {
 	VisitGetConnectionResponse(w http.ResponseWriter) error
 }
 
-type GetConnection200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type GetConnection200JSONResponse struct {
-	Body    Connection
-	Headers GetConnection200ResponseHeaders
-}
+type GetConnection200JSONResponse Connection
 
 func (response GetConnection200JSONResponse) VisitGetConnectionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3177,25 +3045,15 @@ type PutConnectionResponseObject interface {
 	VisitPutConnectionResponse(w http.ResponseWriter) error
 }
 
-type PutConnection200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type PutConnection200JSONResponse struct {
-	Body    Connection
-	Headers PutConnection200ResponseHeaders
-}
+type PutConnection200JSONResponse Connection
 
 func (response PutConnection200JSONResponse) VisitPutConnectionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3308,25 +3166,15 @@ type TestConnectionResponseObject interface {
 	VisitTestConnectionResponse(w http.ResponseWriter) error
 }
 
-type TestConnection200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type TestConnection200JSONResponse struct {
-	Body    ConnectionTestResult
-	Headers TestConnection200ResponseHeaders
-}
+type TestConnection200JSONResponse ConnectionTestResult
 
 func (response TestConnection200JSONResponse) VisitTestConnectionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3408,25 +3256,15 @@ type ListDiffsResponseObject interface {
 	VisitListDiffsResponse(w http.ResponseWriter) error
 }
 
-type ListDiffs200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type ListDiffs200JSONResponse struct {
-	Body    DiffPage
-	Headers ListDiffs200ResponseHeaders
-}
+type ListDiffs200JSONResponse DiffPage
 
 func (response ListDiffs200JSONResponse) VisitListDiffsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3539,25 +3377,15 @@ type GetMeResponseObject interface {
 	VisitGetMeResponse(w http.ResponseWriter) error
 }
 
-type GetMe200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type GetMe200JSONResponse struct {
-	Body    Me
-	Headers GetMe200ResponseHeaders
-}
+type GetMe200JSONResponse Me
 
 func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3623,25 +3451,15 @@ type ListNotificationsResponseObject interface {
 	VisitListNotificationsResponse(w http.ResponseWriter) error
 }
 
-type ListNotifications200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type ListNotifications200JSONResponse struct {
-	Body    NotificationPage
-	Headers ListNotifications200ResponseHeaders
-}
+type ListNotifications200JSONResponse NotificationPage
 
 func (response ListNotifications200JSONResponse) VisitListNotificationsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3739,25 +3557,15 @@ type MarkNotificationReadResponseObject interface {
 	VisitMarkNotificationReadResponse(w http.ResponseWriter) error
 }
 
-type MarkNotificationRead200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
-type MarkNotificationRead200JSONResponse struct {
-	Body    Notification
-	Headers MarkNotificationRead200ResponseHeaders
-}
+type MarkNotificationRead200JSONResponse Notification
 
 func (response MarkNotificationRead200JSONResponse) VisitMarkNotificationReadResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
-	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3870,13 +3678,8 @@ type GetOpenAPISpecResponseObject interface {
 	VisitGetOpenAPISpecResponse(w http.ResponseWriter) error
 }
 
-type GetOpenAPISpec200ResponseHeaders struct {
-	RateLimitLimit *int32
-}
-
 type GetOpenAPISpec200ApplicationyamlResponse struct {
 	Body          io.Reader
-	Headers       GetOpenAPISpec200ResponseHeaders
 	ContentLength int64
 }
 
@@ -3885,9 +3688,6 @@ func (response GetOpenAPISpec200ApplicationyamlResponse) VisitGetOpenAPISpecResp
 	w.Header().Set("Content-Type", "application/yaml")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
-	}
-	if response.Headers.RateLimitLimit != nil {
-		w.Header().Set("RateLimit-Limit", fmt.Sprint(*response.Headers.RateLimitLimit))
 	}
 	w.WriteHeader(200)
 
@@ -4620,104 +4420,103 @@ func (sh *strictHandler) GetOpenAPISpec(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D1rb1zHdX9lcFtAJHrJpV5JvPwk01KiRC+QdFNDEnZn7z27d8y7M1czc7naEgRiCXWNpK0DuHHR5EvS",
-	"xq2RIkZfaPpI3R9DSLL/RTGP+57dvcuXZFv+IJO78zzvc+acwwMvYOOEUaBSeN0DLwIcAtc/bmMJt8iY",
-	"SP2P+iQEEXCSSMKo1/W24VEKQgqE45hNIEQJcDQhNGQTNGQcyYgIFMQEqPR8TwQRjLFaZcj4GEuv6xEq",
-	"L1/yfG+MH5NxOva6Fzf0f743JtR8suF7cpqAGQwj4N7h4aHvJZjjMUh70K2UC8abB9yNAPUpPJa9QI/o",
-	"IzZEMgKUcNgnLBUowSPwfI+o0Y9S4FPP9ygeq/3MlMrBx/jxLaAjGXndqxvFyYTkhI48da6b4T2svj4w",
-	"Sybql3xFEnq+x+FRSjiEXlfyFJxgSVM9srl6jgfXeWP9ZXnBEIY4jaU6rD8H6JcqAL/oBjgHkTAqQMP7",
-	"TRx+F0uY4Kn6LWBUKhR3DzycJDEJsAJ/J+FsEMP4j94VChcHpXP9IYeh1/X+oFNQXsd8Kzr3zCyzaRWb",
-	"11DC2T4JgaMhJjGEm6gfgsQk7iOBpwJNIhJECNMQTaKpd+irc1oaPc9zKqrjZltEBBrjWMEeQsQ4wiin",
-	"XPUdofs4JqE66xajw5gEL+GkgqU8AHUcyiQiFGEkJJaAZISl4W2heVkd8wbjAxKGQM/znDtkRCFEhPpo",
-	"kEp9zEzkrHAWg48k2wOKRMASUGDe2tm+saqOe4fJGyyl4Xme9g5DIg2iHLLqHNnw82QXioBzxtX2u4zd",
-	"xnSaCexzpTHG0BjTacYSYhNxkHyK8FAxgZLGI7IPFEkyVqK4rH/UuLVralxTtu9AwGgokGRogklbBfOd",
-	"b11ZrF4Ofe9tilMZMU7+FM6bdrREQAKEIIwqYta07elDJZwFIAQexPASJdoE4njNyjTFj0QKZI+CAkwV",
-	"ew4A4SCAREKoNZfdRJ3hWkJ29Y26B17CWQJcEqNWAg5YQtjDsoLEEEtYs9RR04l+PmcwrcyBMSaxQXym",
-	"sS9dveKYD48TwkHM25OmcWwgbjR2Yw0StlDfvhdjIXupmH/BhZsZbV+xRS46bBHfSzgMyWO3UTQkXEgU",
-	"RJjjQBlRmV2kSU1JU8QhYCNKBCDNW2U4ujbjsM/2TngzLb01IRAJY7GIXnfUcDVvjB/fNBMuac62vxSG",
-	"DOYcTz1jxWTG131jjWlo5lv7ZRKs0NbDfDE2eBcCqfbNCHlLD9NMGIZEQRnH90qEPcSxAL9G66dBd7NI",
-	"YUxo/vv5w9n3UkoepWC/Vmevg74K9cWw1fyF4/ju0Oven3/aXLoc+nXxIjOp0+QHAQEHuYlExCYUMRpP",
-	"UQQc6oTvNPnLFzNbNC/0sHSle8rlaMi+HBWtcFK6ZQktZZ/E0rzvldwflwuzgMjqPKM3qi7qRF8aEnl9",
-	"3+qm6k1xYABfxwOsj9ZRP2YjQtdFGgQAIYR9P/vImPzqd5yQngb0umVQ9WHAKAW98nqahNmnZJwwLteF",
-	"xFx9UsWnW2ziQM5yJVMB/IJAsKaUi4+wEZcXBFL07GtVHYH9GklOIETKgLbeCtL3aKOTjqMHjSM0WwhV",
-	"sFsgqqXqIolLziwUUBLzEcja1MvHIDt1KEs3GYYqYJpPg6fCcQVFv6I8lzmQ24Ct3QdUmbj3vTERgtBR",
-	"D8ZJzKYAPZqOB6BAGKbGagTHdykd4ySB0H41Bip7etMMrz0Ow1SA6A1iTPd0FEXbrr19HKdQOmNBEFs5",
-	"lzqsP0aHZJRyI+2r3HdDqVCUUklihCnCoTLgheRYMo4E3gehWU+AlISOBFoRmIYD9hjZEIhAmGv+DdEY",
-	"MJ1EJIbVgtAHjMWAtTStXbY9gVzPJ+5OE7iNk8TeuaQ2XbTyLhvsYQc4lJRLedwi7OR7JsbWM8y8QGPl",
-	"o43O6wnDoE1IaOHW8gg1ks3OXl6kfErXGVwkLcaYy4i7dIhyg4wWmH2DARaQXcClayIpE9HtdCRQTOW6",
-	"3W393aSDE1JTFi1unW/nN8/nup3VUycyAVMBvUEqCFXbZfZgPUqLQxMU40QC2lG3/N72BYGyeVp9CbRy",
-	"9PSjoyf/efT0L4+e/Jf69+nvj57+chURKqRagg1RDCMcm+EO5qmBI0NeTuIO5nJdwC9LghmCzgqRXRBy",
-	"G4SOcdZJpOCrBU6vjihuRRDs1UhuiXmLrj7/Gm9rQljWgXh5gmqJU86RYgu8lLkyrd1cI12aHHELhhKx",
-	"VKI9gMRqDsk4hNYPcHD+vA19T3PWXRpPrbuzQHjOPf2SonSB2FwGVSWZtQzMzISTg6wsrU8CsXwdp8x1",
-	"ycszEmRupk+pbPUGtiBK6XtvkeFQ8WtT9IVEJDGe9hzxgctOi6Bu/LUJLw0JxGF7qXNDDVdHrkuapqAZ",
-	"EjoCnnBCHby7FWE6AoEmEVAEREbAkSAhXBBI7YoVRWr7U6BAD91EAmiIiEQDHOyhCZGRpl7jGtY8wkvf",
-	"cca2MoO6XQiiZogfPqzr8XzNXuG1VeHdxrkSEst0IdwVyHfMyDpdO9yBMuHkO1QxkmPeRd5qN7e3FRJe",
-	"GP7zD5wNPPS9EVDgS/vCy3l2OR+dtV/neyIdjzGftsKZHVpHWgHHGnSK1f3WLmOJOBqM9ux3nz374P2j",
-	"935z9N7f+Cj77cnRkx/76PnH//zFP3z44m//58u/+FcfPfvw46MnP/7i898fPXnv6L3Pj977xdGTj5SQ",
-	"tO5nSg0nars//4nCxJp6+tXT5S2W4dB0F+1K3UXMmBqXPSi9r7aaoA7YdqxkEsetRxcAaTejRgKt4Jmd",
-	"yY32Ei9mWDK6rSdZr9B39if1YcOQLdDkNiiXMz7s7gELHR7M9/WXSLklT/7v6OnTo6c/e/HpZ88++ASt",
-	"TBjf6+0RGq4iPXdensMb+r/5qQ5FUL322mi8JvTlL/78xV9/+ux//+75n/0EWTG5VPjdHQkvX9+FsUJ7",
-	"zuODpgcc4wHEs56AIA4vCPR9nGAKApAZ2yJCmkFoobq/owYWnOQIu+v38QvCaGzfJnAQoV1VWbcqjV5s",
-	"HIfFoXt1E6XKVkcrSjzrvCSMKExQpv5WXbssF6KzWMwgqE6UM6RFz0ys3rHQzPhQvxLaBfUzXfZLpHbr",
-	"MYf56fleEjGq/j8gXEY97U5WhuWq3DyMutj4pjGIHHG51KaGzUO4mb1lxh43hn0sGyFUN28reoeEEhGd",
-	"MOjSNmiuhArHbkHrRIFOjOixoWv5NvYgP2k4KVvDvKY3Wcq+bdjX4lQARyv22aP8FrJqU4fEHoSa4xpv",
-	"yM53j3YWraG0zKZdTve63hXKaPIr9lXONGYLS2p+xhEVcNWejkvIqBKdSw5UeGdWVkR7EtevTa2Hiz2S",
-	"JEuMX9Z4yeOcx0NRdvtiGb9iAGXHz+89G8DXrcA/VqBtrnO8IBxVc2jrDucy9kLTZysvPvvup/EEZhXE",
-	"K/r8ZU5XSvdcAsXHUzwZLpaFYE6HFUhezGM+s/JXltcodVDOlHTFVeaB1h1oxw1XwvBszrIKeUpwujSe",
-	"ZeTecaJJmXk5P5p0LsEwk2jZPWjQdt2UCtvlbo1BCMux1dD3wkco6wVlC7jQeSo2UDtdbWjmuPEn3FDE",
-	"NXLJAL+IaE9P+lkmeKVlYBHRyRjyUQqp1pE8pdTE3/MMG08XU0iC43jaszo0V6a+F2AaQFWvFkRwi40I",
-	"PZ7INX7IsVI2EyzEhPHQGTZdTpmaHfMFXTC97aAcnJoaj6qB/D02MSUvWarsBAukhgKVOskiLAXFbH5v",
-	"9q7jBO8JYNTSReEsXug7basxlbRBh6ttjX8zBq2YdPzS3XUqM42nq55/kqzDxQmdGYT0zXyDKRda7zBJ",
-	"hvZkTQQPWDh1kNfGKSVrtXUgNTv33KMXSug9YsoeMoqzq2XSf4YDik+mFiSRcRs160KdPnC2hG9wsDDL",
-	"q4zH0xDzFbo4+xeBlCqQH9N7dWiFfEUXrEpFKLUUkRtb6I0rV7+NbOUAMu9SavGaoTzrvWqmUdQe8vZ0",
-	"17OalYZp3LSGhVTaqY2VVDZYZkeIr1bDwxvOd1cXibvTsswHBx48xuMk1mcfsFR2s3y55dKLstw7yx72",
-	"PnPwfD0zSqs4jFkh9apk8MMIOPjIJEfp6sL13Eno+6ivOHI9dxXuX364XjPhWuRMncS2zU8+376t5uY0",
-	"7l9x25Z9hp/B0CXyWOJ6vsf2WuQfsL0FF65Y2SWJnwANjbXXMorSExJr4mrEUoojb1uTIdtE52J6vrdP",
-	"YALcOcXo8tIcLaEy/eb2WwUEKSdyuqOkg1XKgDnwXXd+yjWKrt27aesA7XVRSkPgqIMTsqa/EFmVmAa3",
-	"Xq7Qu5GUiRYUxjLbYmyPOF6C3uRsIoBnBVqbKKUCDwGNQUYsFAjHgiEKEKL+n6xt7WzfWNMn7mdVxoFZ",
-	"Ny/bjfiAk3AEvZJFaAVdQn4AU1OPReiQZRVf2Dxi1uYrjPLY3kN0O50RkVE6WA/YuJONyX/wGiVeP9Bp",
-	"PRlv6PIfHgpEKBISEjQAOQGgWfagzifUyYL/ePT046Mn/3T09N+e/eTXz3/0yxef/erFT99HK+bNbtVX",
-	"KwyYjFAuScT6A/qAbjG6r2xDRkUXfX/n7h2bhYg5IEHxHvQCLGBTVwWaT5WSunz58hvo7d2tTaSo2Hze",
-	"f+edd95Zu3177a23+usP6PV94FNT+YiIQJiiXLv1ZxXJ9VHIgnQMVK6jW0RIgSTeA9TXJdV9fdm+rSB/",
-	"QNVvHGTKKeofaM3mo5IKPuyjlWrNORFIPz1haeoDaLiqQXCtYh53EUaDKm2hlf69uzu7moA7+xc7ypjt",
-	"6CqCPhIgTRZWv05AfWRIbPMBrZGm2s6Qpp5YIU9k6i6L/BjzaGYj/cUmgeDDbIdV/wFlXIG4YD0sUP+a",
-	"LZ2093pTMxp6kG5sXA70KP0j9NfRdRxESAlnPfSCQP3HawlwnbCubmJoYhJhiYh8QNXZRRf1k3QQk0Cp",
-	"pPzOK5hOkdB1wmuE6qeJVR/1laTpoxUjnHyTOO6bQmxz3vy+ZugDql2Y1bx2RK08Z1I2yMxSY/p6uD5Q",
-	"NU9duUfmtAr9nu/FJAAqoMTLymvmBKTJ4liOna1ZkssDhRMlloELw+EX1zfWN7TSSYDihHhd7/L6xvpl",
-	"7QDLSIvYsqjsHni2eCNH0M3Q63qKQbL6I+FVWzHMyIwqhnRMC4NDf+FA29Ph8GGt98CljY05pa/LlbxW",
-	"SrLcHQfwyDCBvi1aobBvipYJt8miq7Wa5axnxlrerMF1AjujU2uxoc9wxdzQNS2HRKfU2kBPubh4SqWm",
-	"WU+6vHhSUe+vZlx6Y/GMeq25hqptRLFoblGDXEqW8nLpIsxjog1jK+fC9yQeCW2HWE+/LECUEtXmyaHv",
-	"JUw4iNnUF+bldMbwAiHftAGAUyUzWyh6WDXw8ozACpFfPKPdw1n13bb0V4s2IoWl7rwiMoBvFJ1farNN",
-	"uRr/5XGHwWtFC2+WMUhEuayV0CxGaVZtzUGHflk7dA5IeGiM4xhM7UKVsbZ1QXiJsZZTE7aPjkP6X3FV",
-	"uOji828SgRowzJ+R9z55ebRpMFOhzeUILg2JXIP9rDnVbIMkL8/8qpsk1arVuUaJhg6C7NavrZAzpWWl",
-	"JA3EYzZSLt8EhDSdNCo0HRK5iKgzN04Hp5x2yS1bK34W5kjl1a6VMXJ65H0b5vZ32rRlvMb9VZ62clGt",
-	"u2mDA7o+6/Ro3fd2QK7Nivbsuj3sle9Jmdyl8XTVBAec7rGY1TvuysYb32rGvM6V6c6VhWwoz+vef1hm",
-	"KIV13W6MhkjnyzUjIIuVhQkFVBmLpXIuZ6nv29gVlizN8NOWrl9nUXmdmhBTkHIOVC6P1WygRquJsczX",
-	"/zftmIbud3VKrOR4thJbpbwvZSe4Fs1zVNqtWM1iVYtWae+uNtbNrfJ4NpY6CmUbpxGR9UxznocYn83R",
-	"FW3O23TLgwxgyDgsPINu2HCsM3yVTLZShuVcc43kNPraUjtT8fPlj/7++U//+9m/fPL8t/+OVkpZjygi",
-	"QjI+XZ1pvmU4aook/Wa1II50M6sprQmhOkVwSAwf5ZlCWUBZ4DGgPZjaFwZRfJjXq2pGM/RQcNrNEMYJ",
-	"k0CD6doPYDq3z+ycYvpm+avhnNM3Qqvpuq2s0EunvLmTW23Tws1SjTAiApkMOlvsQIRC0QWBAPOYALfj",
-	"vlGR4I0WnJ23tD33kNrVjUutAJd1MT65zDEkZd2XGALF3XmmgYm6ga5AH3Edk2kjckhGpoURlMfdnJbQ",
-	"d0HOEkHHjrdtnAPX7Zbr8V/H8F6tGN5dmgtCraZisg8o4WzEQYglVGedijsmtXi2p7alvz91gj4PNWKO",
-	"Hhujw6pPqz5wrMAxRSGjsPqa3OeQ+/Iq5qXwx45kSdlaKPpa59k0hKJhTEaRPJHY7zTi4FWi08kUeoyy",
-	"WPr6p27Oqf3CyLS6CgudeGNjbpIDHqMgZgJE6Q72UkBDse75NQ7d0ZNsVdPxgu/tFY+Ex9KAYM0ctsqo",
-	"lYTUK9+5+u1vuRIKnV3SNcjsmq8Z8lXTPzvA94GvCYUkwwH1Jj4XRE7ltkckMRR7Eu3EdVJlm6jTth15",
-	"XNL3dTfoWNeGGV+tZXypVVp1tQSrktDeTKkWcqqTiIaMj72vZhymVPGlkKqlRiD2T0dY5LEcSx06Kwx0",
-	"xqH5RAnVrZ0/fi1GXjkxcg/4Wim9VaNvU+HKSJO+8fxRRi/9k8kOaVsWOQ1b/XctvpJ2rXLUKExeO2tf",
-	"G+v1WgmfJtuXiEKt2s7lRcnE0vZrEXwVHVOn3gkqTaBnBTJKraLPUGeUdplB7llP6ddPgEtnSxSILnXm",
-	"NsH5Lz797bPPfr66aZPUzNO+Sa41kW+ohMhKjQvmROZTByXdS+uUdPqx7EYn33NOqmhBxHhfd7c9M1J+",
-	"ncl5Gp4O3gfzbt5knE2Es4TOuNqKV6d6mla8pvF+W74ppSTNF9Mdaev73ebMLohzl9alzt8Okv9hhCUC",
-	"HETFXwzEVEyAn0mS6NdajPOpfYIsCxCER5hQIU1lVwZjgVae/9UnL/7j50dP39ct5D9YPS1aDMlwON8V",
-	"f0uPWDr9Y/Yr6RLpIM1KOpNrLSMQgIzjDgKtmGdfJWQUYM7Q5y83/S17/FdaePzVy7z49efPPvrVi5/9",
-	"5tmHv1O+rjoYWrENQ9AYyyBanZH88WhW+ttFZ6Xv0n/UVC8zp5Z74V81bR+1aIDlBsggqlO/Zoryn0vg",
-	"kApCR5qBOAQ6ykhxIiImZ8CMw5CDiNwXtn1UGtXCZxlTyRs6z6+OigApFt1EfSs6+sg0ydNfTSIWn37i",
-	"5tcz9eX8X65Nwaz9I7B5hKSoA9JyJJf4Mm+s6iPBuE4Gm6KymFjSblci33TmmuUJ3gbv3DOSd0vZi6nQ",
-	"mTavgtnw8ny5amlto+snm1Dgq0smdtJSr5X52v1OZWQrLW/7oJQlabPPwlcrwN3odTNXKNMazF5L3nNm",
-	"kguiioOZSYdVTC3DNFm42bQQcrtntzHfK1POtmGLVy8/qNp6aUbwuTzmdfj5VXtkUbSGcAVLCAtkJfGx",
-	"6N12K1if4nE8z0q4mwC9du/mTgLBcuZCtvC818EWb4OKOu0Z8m4ip0+hr0Ldzm5ERPmKGVrHIPG8Cp3q",
-	"kgf1Rjv3Hyo1W2nyc/+hEjhCJwC4Mqn1SczXeb8M2yzFU+dQ9ienOLa+k1rMHtZV6rNGqJ+VqAhdlVQ0",
-	"HijsCm3YND1ChX77dyrKCecrrhi4WlpHNFaLZcumcnN1W96iZy7Obi+tah9pHCvSNZwkDSPBzqt+7L5t",
-	"XgtZhk1orSWHNc2o5DjQfy0e4mExSZPN4cPD/w8AAP//",
+	"7H17b1zHdfhXGdzfDxCJXnIpUUrs5V8yLcWy9QJJNzUkYXf23rN7x7w7czUzl6utQCCWUNdI2jqAGxdN",
+	"/knauDVSxOgLTR+p+2EISfa3KOZx37O7d0mKklz5j0S7O48z533OnDN86AVsnDAKVAqv+9BLMMdjkMD1",
+	"p+2UC8bVv0IQASeJJIx6XW8vAtSn8ED2Aj2ij9gQyQhQwuGAsFSgBI/A8z2iRt9PgU8936N4DF7XM1M8",
+	"3xNBBGOsVh/jB9eBjmTkdS9tbPienCZqpJCc0JF3eOh718LbWP380CyZqA/5iiT0fI/D/ZRwCL2u5CmU",
+	"Vx8yPsbS63ppqkc2V79OxkTmi9fgjfWP5QVDGOI0lgpYv1idULl5wfPVYcg4HXvdC+ooY0LNp/P5xoRK",
+	"GAH3DtXWHETCqACN77dw+AMsYYKn6lPAqASq4cJJEpMAK/R3Es4GMYz/4EOhaPGwBNf/5zD0ut7/6xQ0",
+	"7ZhfRee2mWU2rVLzMko4OyAhcDTEJIZwC/VDkJjEfSTwVKBJRIIIYRqiSTT1Dn0F5w7cT0HIs4RTcR03",
+	"2yIi0BjHCvcQIsYRRjnnqt8IPcAxCRWs24wOYxK8AEgFS3kAChzKJCIUYSQkloBkhCXCccwmAsmICAXm",
+	"VcYHJAyBniWcu2REIUSE+miQSg2mBgtCtMJZDD6SbB8oEgFLQKF5e3fn6qoC9yaTV1lKw7OE9iZDIg2i",
+	"HLMKjmz4WYoLRcA542r7PcZuYDq1wiDOlMcYQ2NMp5lIiC3EQfIpwkMlBEobj8gBUCTJWKniCHBo1fqO",
+	"Grd2WY1r6vZdCBgNBZIMTXBN8c3WdW9872JF2224tN2h771PcSojxskfw1nzjtYISIAQhFHFzJq3PQ1U",
+	"wlkAQuBBDC9Qo00gjtesTlPySKRAFhQUYKrEcwAIBwEkEkJtuewmCobLCdnTJ1JmnLMEuCTGrAQcsISw",
+	"h2WFiCGWsGa5o2YT/XzOYFqZA2NMYkP4zGJfuHTRMR8eJISDmLcnTePYYNxY7MYaJGxhvn0vxkL2UjH/",
+	"gAs3M9a+4oucd/givpdwGJIHbqdoSLiQKIgwx4FyojK/SLOa0qaIQ8BGlAhAWrbKeHRtxuGA7Z/wZFp7",
+	"a0YgEsZiEb/uquFq3hg/uGYmXNCSbT8UjgzmHE8948Vkztcd441pbOZb+2UWrPDWvXwxNvgQAqn2zRh5",
+	"Ww/TQhiGRGEZx7dLjD3EsQC/xuunwXezWGFMaP757PHseykl91OwPyvY66ivYn0xbrV84Ti+NfS6d+ZD",
+	"m2uXQ7+uXmSmdZryICDgILeQiNiEIkbjKYqAQ53xnS5/+WBmi+aB7pWOdFuFHA3dl5OiFU1KpyyRpRyT",
+	"WJ73vVL44wphFjBZXWb0RtVFneRLQyKvHFjbVD0pDgzi63SA9dE66sdsROi6SIMAIISw72dfGZdffcYJ",
+	"6WlEr1sBVV8GjFLQK6+nSZh9S8YJ43JdSMzVN1V6utUmDuSsUDIVwM8JBGvKuPgIG3V5TiDFz7421RHY",
+	"n5HkBEKkHGgbrSB9jjY26Th20ARCs5VQhboFoVqaLpK49MxCBSUxH4GsTd08BtspoCzfZBSqoGk+D56K",
+	"xBUc/ZLKXBZA7gC2fh9Q5eLe8cZECEJHPRgnMZsC9Gg6HoBCYZgarxEcv6V0jJMEQvvTGKjs6U0zuvY4",
+	"DFMBojeIMd3XWRTtu/YOcJxCCcaCIbZzKXV4f4wOySjlRttXpe+qMqEopZLECFOEQ+XAC8mxZBwJfABC",
+	"i54AKQkdCbQiMA0H7AGyKRCBMNfyG6IxYDqJSAyrBaMPGIsBa21aO2x7BrmST9ybJnADJ4k9c8lsunjl",
+	"QzbYxw50KC2X8rhF2sn3gpgogI0wL7BY+Whj83rCCGgTE1q5tQShxrIZ7OVFylC6YHCxtBhjLiPusiEq",
+	"DDJWYPYJBlhAdgCXrYmkTES305FAMZXrdrf1D5MOTkjNWLQ4db6d34TPdTprp07kAqYCeoNUEKq2y/zB",
+	"6ll3AIcmKcaJBLSrTvnOzjmBsnnafAm0cvT4s6NH/370+M+PHv2H+t/Hvz96/MtVRKiQagk2RDGMcGyG",
+	"O4Snho6MeDmLO4TLdQC/rAlmKDqrRPZAyB0QOsdZZ5FCrhYEvTqjuB1BsF9juSXmLTr6/GO8rxlh2QDi",
+	"xSmqJaCco8UWRClzdVq7uUa7NCXiOgwlYqlE+wCJtRyScQhtHOCQ/Hkb+p6WrFs0ntpwZ4HynAv9kqp0",
+	"gdpchlQlnbUMzsyEk6OsrK1PgrF8HafOdenL56TI3EKfUjk/RXl+w/w3P0vpe2+T4VDJa1P1hUQkMZ72",
+	"HPmBTadHUHf+2qSXhgTisL3WuaqGK5DrmqapaIaEjoAnnFCH7G5HmI5AoEkEFAGREXAkSAjnBFK7YsWR",
+	"2v8UKNBDt5AAGiIi0QAH+2hCZKS514SGtYjwwhvO3FbmULdLQdQc8cN7dTuer9krorYqvtsEV0JimS7E",
+	"u0L5rhlZ52tHOFBmnHyHKkVyyrvYW+3mjrZCwgvHfz7A2cBD3xsBBb50LLxcZJfL0fOO63xPpOMx5tNW",
+	"NLND60Qr8FjDTrG63zpkLDFHQ9Ce/O6rJ598fPTRb44++isfZZ8eHT36sY+efv6P3/zdp8/++r++/bN/",
+	"9tGTTz8/evTjb77+/dGjj44++vroo18cPfpMKUkbfqbUSKL2+/N/UZhYV0/ferqixTIemuGiXam7SBhT",
+	"E7IHpfvVVhMUgG3HSiZx3Hp0gZB2M2os0AqfGUxuspdkMaOSsW09yXqFvbP/Ul82HNmCTG6Hcjnnw+4e",
+	"sNARwbyrf0QqLHn0P0ePHx89/tmzL7968skXaGXC+H5vn9BwFem58+oc3tT/zS91KJLqtdtGEzWhb3/x",
+	"p8/+8ssn//03T//kJ8iqyaXS7+5MePn4LooV1nOeHDQj4BgPIJ51BQRxeE6gd3GCKQhAZmyLDGmGoYXm",
+	"/qYaWEiSI+2u78fPCWOxfVvAQYQOVWXdqzR2sQEOi0P36iZLla2OVpR6RkNdhEFhgjLzt+raZbkUnaVi",
+	"hkEFUS6QljwzqXrTYjOTQ31LaBfU13TZh0jt1mMO99PzvSRiVP3/gHAZ9XQ4WRmWm3JzMeoS42vGIXLk",
+	"5VJbdDWP4Gb2thl73Bz2sXyEUJ28reodEkpEdMKkS9ukuVIqHLsVrZMEujCix4au5dv4g/yk6aRsDXOb",
+	"3hQpe7dhb4tTARyt2GuP8l3Iqi0dEvsQaolr3CE77z3aebSG0zKfdjnb67pXKJPJr/hXudCYLSyr+ZlE",
+	"VNBVuzouEaPKdC49UJGdWVUR7Vlc3za1Hi72SZIsMX5Z5yXPcx6PRNnpi2X8igOUgZ+fezaCr1iFf6xE",
+	"29zgeEE6qhbQ1gPOZfyFZsxWXnz22U/jCswaiJf0+stAVyr3XILExzM8GS2WxWDOhxVMns9zPrPqV5a3",
+	"KHVUztR0xVHmodadaMeNUMLIbC6yinhKcbosnhXk3nGySZl7OT+bdCbJMFNo2X3Y4O26KxW2q90agxBW",
+	"Yqup74WXUDYKyhZwkfNUfKB2ttrwzHHzT7hhiGvskiF+EdOenvazQvBS68Aio5MJ5P0UUm0jeUqpyb/n",
+	"FTYqeMBcEhzH0561obkx9b0A0wCqdrVggutsROjxVK6JQ45VsplgISaMh8606XLG1OyYL+jC6Q0H5+DU",
+	"9HhUHeR32ESXyeelshMskBoKVOoii7CUFLP1vdm9jhO9J8BRyxCFs3hh7LSjxlTKBh2htnX+zRi0Ysrx",
+	"S2fXpcw0nq56/kmqDhcXdGYY0ifzDaVcZL3JJBlayJoEHrBw6mCvjVMq1mobQGpx7rlHL9TQ+8S0PWQc",
+	"Z1fLtP+MABSfzCxIIuM2ZtZFOg1wtoRvaLCwyqtMx9NQ8xW+eP43AilVKD9m9OqwCvmKLlyVmlBqJSJX",
+	"t9GbFy99H9nOAWTupdTiNUd51n3VTKeoPeYtdFeynpWGa9z0hoVU1qmNl1R2WGZniC9V08MbzntXF4u7",
+	"y7LMFw89eIDHSaxhH7BUdrN6ueXKi7LaOyse9jxz6Hwlc0qrNIxZofWqbPDDCDj4yBRH6e7C9TxI6Puo",
+	"ryRyPQ8V7mzeW6+5cC1qpk7i2+aQz/dvq7U5jfNXwrZlr+FnCHSJPZY4nu+x/Rb1B2x/wYErXnZJ4ydA",
+	"Q+Pttcyi9ITEmrkauZQC5B3rMmSb6FpMz/cOCEyAO6cYW16aozVUZt/ccauAIOVETneVdrBGGTAHvueu",
+	"T7lM0eXb12wfoD0uSmkIHHVwQtb0DyLrEtPo1ssVdjeSMtGKwnhm24ztE8dN0FucTQTwrEFrC6VU4CGg",
+	"MciIhQLhWDBEAULU/6O17d2dq2sa4n7WZRyYdfO23YgPOAlH0Ct5hFbRJeQ9mJp+LEKHLOv4wuYSszZf",
+	"UZTH9hyi2+mMiIzSwXrAxp1sTP4Pr9Hi9Z4u68lkQ7f/8FAgQpGQkKAByAkAzaoHdT2hLhb8+6PHnx89",
+	"+oejx//y5Ce/fvqjXz776lfPfvoxWjF3dqu+WmHAZIRyTSLW79K7dJvRA+UbMiq66N3dWzdtFSLmgATF",
+	"+9ALsIAt3RVovlVGanNz8030/t72FlJcbL7vf/DBBx+s3bix9vbb/fW79MoB8KnpfEREIExRbt36s5rk",
+	"+ihkQToGKtfRdSKkQBLvA+rrluq+PmzfdpDfpeoTB5lyivoPtWXzUckEH/bRSrXnnAikr56wNP0BNFzV",
+	"KLhccY+7CKNBlbfQSv/2rd09zcCdg/Md5cx2dBdBHwmQpgqrX2egPjIstnWX1lhTbWdYU0+ssCcyfZdF",
+	"fYy5NLOZ/mKTQPBhtsOqf5cyrlBciB4WqH/Ztk7ac72lBQ3dTTc2NgM9Sv8T+uvoCg4ipJSzHnpOoP6D",
+	"tQS4LlhXJzE8MYmwRETepQp20UX9JB3EJFAmKT/zCqZTJHSf8Bqh+mpi1Ud9pWn6aMUoJ98UjvumEdvA",
+	"m5/XDL1LdQizmveOqJXnTMoGmVlqTF8P1wBV69RVeGSgVeT3fC8mAVABJVlWUTMnIE0Vx3LibN2SXB8o",
+	"mii1DFwYCT+/vrG+oY1OAhQnxOt6m+sb65s6AJaRVrFlVdl96NnmjZxA10Kv6ykByfqPhMke5E8xzKiM",
+	"KoZ0zBMGh/7CgfZNh8N7tbcHLmxszGl9Xa7ltdKS5X5xAI+MEOjTohUKB6ZpmXBbLKrbzC8aoFx75cB3",
+	"Sq8R6CnnF0+ptCHrSZuLJxUt+mrGhTcXz6i3h2tE2LcjFs0t2oZL9U1erhCEuf+zmWcVD/iexCOhXQcb",
+	"nJdlXtk97VEc+l7ChIP/TEtg3gFnfCUQ8i0bs58qZ9jezsOqT5YX8VX48vxz2j2c1ZJtu3W1NiJSWIbM",
+	"mxjNywMvM2teaLNNuef9xTG0IUXF1m2VkU5EuXmU0CwTaFZtzfSHflkHdx6S8NC4oDGYDoGqLOzotuuS",
+	"LCynjO1rNQ4de9HVR6JbvF9ynjKQz5+RPwry4tjJILPCTsvxSBoSuQYH2XtIsy113rf4qtvqajvnXGut",
+	"sYMsdl6b5yb7KethkBSzkQpfJiCkeRWiwoYhkYv4MAtJdKLFabCv277n52GnKzdQraz06XHkDZj7VtGW",
+	"bUk1oZyKGlW4ZUMnG+jqXqPSize7INdmJR723MHeyjtSJrdoPF01caozUhOznjG7uPHm95rpl8OzlJkz",
+	"lQCbVfK6d+6V5UERTb98RUOkS7eawfhi9Wyi0qpcsFTOFQz1exvja7lKDf/OK6cr1CQogpRzoHJ5QmQD",
+	"NSVMhD7fSF6zYxoG0vXOXqVCsJWiKFUNKWPqWjSvcGi3YrUGUi1aZZdb2gk1p8qzoVjqHIZ9douI7MUt",
+	"JzxEhQ/ON7Xm3Gy2BGQAQ8ZhIQy63f9YMLxKfk2pPm+uT5Px8Wt3pqkxvv3R3z796X8++acvnv72X9FK",
+	"qcwNRURIxqerM32cDK1NLaIvKRZkIa5lTYQ1vVEnIofEsH5eGpJlEAUeA9qHqU0pi+LLvEFRy4ZxEgrh",
+	"uBbCOGESaDBdew+mcx8WndM93ex3NMx++p5atT6zlat24ZQ3dwqYfaVuq9QUqoJ5UzJlq9uJUCQ6JxBg",
+	"HhPgdtzLnvrbaCGM+bOjZ56QubRxoRXispdmT64mDBdYtzyGQAlkfhtscjagu4RHXKcH2mgJknFW4Wrk",
+	"WRunv/EDkLO0xrGzNRtnICh7Rc/06wzQKTDjLZqrG20MYnIAKOFsxEGIJQxUnfE6pmJzdtSxrX8/dR48",
+	"C2VtQI+NabdGyippHCt0TFHIKKx+1zh0eUX+Qlh6V7KkbEaLF37zugJC0TAmo0ieSLl2GonPKp/oa2U9",
+	"Rpnyvv5XNxeufuF9WYuAhS5BsBkbyQGPURAzAaJ0BnsooKFY9/yaUO3qSba/43jZ1vbqXcIDaVCwZoCt",
+	"ylalNO/iG5e+/z1XaZXzvWiNMrvmay1/GiIB/AD4mlB4NUxbf4HknMgZ0z5wRwyTncQGcF0R1ibpsWNH",
+	"Hpdbff2UbawbW0zc0TK90aomtNo/UqnGbdaDCjnVFRBDxsfeq5kGKLWrKKJqQQ/EwenId55KsNyhS1pA",
+	"l0uZb5Qe3N79w9eSfxqSfxv4WqmcTmN8S6HXKIC+CTxRRuL+ycRd2idSnB6ffkf/lXT4VNBBYfIdDTxe",
+	"EbfucokEpiCQiMJ42ceNi6rqpR27Il0nOqaVtRNU3omdFUeXXpN9jpq5tMsMDs2enf2/cW9c0Kb03q7J",
+	"wH7z5W+ffPXz1S1bFGMuOU3JnElvQiWpUmpHnpN+TR3Ev53WiX/6CcvG+5xnfL3cgu/wgX6zssx9r4u9",
+	"TsNrxwdgriCbvL6FcFbzFVffxNTVYOZNTPMCdltWL9VTzFeGHWkbbd12fg/EmevE0hO8Di79YYQlAhWN",
+	"53+6C1MxAZ6x0XdaWfKpvc0piynCI0yokKYrIkOLQCtP/+KLZ//286PHH+vnlz9ZPS32CclwOD8SfFuP",
+	"WPrye/aF0xKX4c0uFFNBKSMQgEzcCAKtmBs0pRcUYp5jyFl+MLMccF5sEXBWD/Ps118/+exXz372myef",
+	"/k6FWgowtGKb7dEYyyBanXH1fX9Wvc55Z5fc0n8QUC8zpw9y4V8EbB80N9ByFWQQ1blfC0X5qXEOqSB0",
+	"pAWIQ6DzUhQnImJyBs44DDmIyH1g+wZBo9PueYb0+WOo8zsLIkBKRLdQ36qOPjIPTOmfJhGLTaHYd/Li",
+	"/+wvAU1/mP2bh3mAXtTQa9HPlbTM3xH0kWBcV69MUVmyl3RolZY2D9HMimpugHfmRYt7pXKrVJhG1leg",
+	"mq8Sl1Sbvxrv0rEJBb66ZPEYLb0GMN+G3qyMbGVLbad+WV81O4FfrSxm4zWGuaqvit3XhU1t+PqcqKJt",
+	"ZmFTFbnL8HmWUzTvUrhDjRuY75eJvWM4+eUraKi+5zEjw1h78+N18vukfKvYA+EKYhEWyOq7Y7Go7Vpd",
+	"n+JxPM983kqAXr59bTeBYDk7mi0876KlxTWLYigLQ95V/tLUue9FRBRQFZQYg8TzKtqrSz6sv5Fw556y",
+	"P5X3Ge7cU2It9PWnqyZSQ2J+zludbZ+7p+BQvhSnOLauu1rMAusqjV8j1M/qw4Wu4i8aUAuDqy1+MyBR",
+	"FLNPjJdLR1dciU61tA6oV0t/1r3k9jVXt7XleubiOtXSqnm9b2NFuoaTpGY983l1o+o6bd76U8ZNaN0I",
+	"h2fIqOQ40H/oF+JhMUmzzeG9w/8NAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -17,16 +17,23 @@ import (
 
 	"hrbridge/frontend"
 	"hrbridge/server/config"
+	"hrbridge/server/diffs"
 	"hrbridge/server/httpapi"
+	"hrbridge/server/integration"
+	"hrbridge/server/secrets"
 	"hrbridge/server/store"
 )
 
 // App is a running hrbridge.
 type App struct {
-	Cfg   config.Config
-	Store *store.Store
-	Echo  *echo.Echo
-	stop  []func(context.Context) error
+	Cfg     config.Config
+	Store   *store.Store
+	Echo    *echo.Echo
+	Secrets *secrets.Box // encrypts provider secrets at rest
+
+	Conns     *integration.Service
+	Snapshots *diffs.Snapshots
+	stop      []func(context.Context) error
 }
 
 // New opens and migrates the database and builds every service.
@@ -41,6 +48,10 @@ func New(ctx context.Context, cfg config.Config) (*App, error) {
 		a.Close(ctx)
 		return nil, err
 	}
+	if a.Secrets, err = openSecrets(cfg); err != nil {
+		a.Close(ctx)
+		return nil, err
+	}
 	spec, err := httpapi.LoadSpec()
 	if err != nil {
 		a.Close(ctx)
@@ -48,14 +59,29 @@ func New(ctx context.Context, cfg config.Config) (*App, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	handlers := &httpapi.Handlers{}
+	a.setupIntegration(handlers)
 	a.Echo = httpapi.New(httpapi.Options{
-		Handlers: &httpapi.Handlers{},
+		Handlers: handlers,
 		Spec:     spec,
 		Registry: reg,
 		Ready:    st.Ready,
 		SPA:      frontend.Dist(),
 	})
 	return a, nil
+}
+
+// openSecrets builds the Box from HRBRIDGE_SECRET_KEY, or from a key file
+// generated in the data directory on first start.
+func openSecrets(cfg config.Config) (*secrets.Box, error) {
+	key := cfg.SecretKey
+	if key == "" {
+		var err error
+		if key, err = secrets.LoadOrCreateKeyFile(cfg.DataDir()); err != nil {
+			return nil, fmt.Errorf("secret key: %w", err)
+		}
+	}
+	return secrets.New(key)
 }
 
 // Serve listens on cfg.Addr (or ln) until ctx ends, then lets in-flight

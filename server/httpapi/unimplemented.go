@@ -62,22 +62,6 @@ func (unimplemented) RetryImport(context.Context, api.RetryImportRequestObject) 
 	return nil, problem.New(501, "RetryImport is not implemented yet.")
 }
 
-func (unimplemented) GetConnection(context.Context, api.GetConnectionRequestObject) (api.GetConnectionResponseObject, error) {
-	return nil, problem.New(501, "GetConnection is not implemented yet.")
-}
-
-func (unimplemented) PutConnection(context.Context, api.PutConnectionRequestObject) (api.PutConnectionResponseObject, error) {
-	return nil, problem.New(501, "PutConnection is not implemented yet.")
-}
-
-func (unimplemented) TestConnection(context.Context, api.TestConnectionRequestObject) (api.TestConnectionResponseObject, error) {
-	return nil, problem.New(501, "TestConnection is not implemented yet.")
-}
-
-func (unimplemented) ListDiffs(context.Context, api.ListDiffsRequestObject) (api.ListDiffsResponseObject, error) {
-	return nil, problem.New(501, "ListDiffs is not implemented yet.")
-}
-
 func (unimplemented) GetMe(context.Context, api.GetMeRequestObject) (api.GetMeResponseObject, error) {
 	return nil, problem.New(501, "GetMe is not implemented yet.")
 }

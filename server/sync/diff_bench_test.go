@@ -21,14 +21,14 @@ func BenchmarkDiff100k(b *testing.B) {
 		{SmartHRToJobkan, smarthr, jobkan},
 	} {
 		b.Run(string(tc.dir), func(b *testing.B) {
-			b.ReportMetric(retainedMB(func() any { return Diff(tc.dir, tc.source, tc.target, s) }), "retained-MB")
 			b.ReportAllocs()
 			for b.Loop() {
 				r := Diff(tc.dir, tc.source, tc.target, s)
-				if r.Summary.Total != len(tc.source) {
-					b.Fatalf("total %d, want %d", r.Summary.Total, len(tc.source))
+				if r.Summary.Total != len(tc.source) || r.Summary.Changed == 0 || r.Summary.New == 0 {
+					b.Fatalf("unexpected summary %+v", r.Summary)
 				}
 			}
+			b.ReportMetric(retainedMB(func() any { return Diff(tc.dir, tc.source, tc.target, s) }), "retained-MB")
 		})
 	}
 }

@@ -35,23 +35,36 @@ func newEngine(dir Direction, s Settings) *engine {
 	return e
 }
 
+// clone returns an engine for another goroutine.
+func (e *engine) clone() *engine {
+	c := *e
+	c.buf = make([]byte, 0, cap(e.buf))
+	return &c
+}
+
 // slots is the most FieldDiffs an item can have.
-func (e *engine) slots() int { return len(e.fields) + 1 }
+func (e *engine) slots() int {
+	if e.dir == SmartHRToJobkan {
+		return len(e.fields) + 1 // email
+	}
+	return len(e.fields)
+}
 
 type problem struct{ code, detail string }
 
 // cmpField is one field of one employee compared.
 type cmpField struct {
-	sk, tk     string // comparison keys of the source and the target value
-	newV, oldV string // display values
-	want       string // the source's value in the target's representation
-	skip       bool   // left out of comparison and writing
-	prob       problem
+	changed        bool   // the comparison keys differ
+	skip           bool   // left out of comparison and writing
+	blankS, blankT bool   // a comparison key is blank
+	newV, oldV     string // display values
+	want           string // the source's value in the target's representation
+	prob           problem
 }
 
 // build fills it for src against the targets that share its number key.
-// fds and wr are empty slices with room for every field.
-func (e *engine) build(it *Item, src *Employee, key string, nsrc int, targets []Employee, fds []FieldDiff, wr []Field) {
+// fds is an empty slice with room for every field.
+func (e *engine) build(it *Item, src *Employee, key string, nsrc int, targets []Employee, fds []FieldDiff) {
 	*it = Item{EmployeeNumber: key, DisplayName: displayName(src), Source: *src}
 	var tgt *Employee
 	if len(targets) == 1 {
@@ -70,26 +83,21 @@ func (e *engine) build(it *Item, src *Employee, key string, nsrc int, targets []
 
 	e.fpStart(key, nsrc, len(targets))
 	var want Employee
-	if tgt != nil {
-		want = *tgt
-	}
+	var wr []Field
 	if isNew {
-		wr = append(wr, FieldEmployeeNumber)
+		wr = make([]Field, 1, e.slots()+1)
+		wr[0] = FieldEmployeeNumber
 	}
-	changed := false
 	for _, f := range e.fields {
 		var w string
 		if tgt != nil {
 			w = tgt.Get(f)
 		}
 		c := e.compare(f, src.Get(f), w)
-		e.fpString(c.sk)
 		if len(targets) > 1 {
 			for j := range targets {
-				e.fpString(e.key(f, targets[j].Get(f), !e.srcJobkan))
+				e.fpKey(f, targets[j].Get(f), !e.srcJobkan)
 			}
-		} else {
-			e.fpString(c.tk)
 		}
 		if c.skip {
 			continue
@@ -100,10 +108,12 @@ func (e *engine) build(it *Item, src *Employee, key string, nsrc int, targets []
 		if p, ok := e.refusesBlank(f, c, isNew, tgt != nil); ok {
 			probs = append(probs, p)
 		}
-		d := c.sk != c.tk // a new row compares with blanks
-		fds = append(fds, FieldDiff{Field: f, Old: c.oldV, New: c.newV, Changed: d})
-		if d {
-			changed = true
+		fds = append(fds, FieldDiff{Field: f, Old: c.oldV, New: c.newV, Changed: c.changed})
+		if c.changed {
+			if wr == nil { // the first change to an existing employee
+				want = *tgt
+				wr = make([]Field, 0, len(e.fields))
+			}
 			want.Set(f, c.want)
 			wr = append(wr, f)
 		}
@@ -135,87 +145,94 @@ func (e *engine) build(it *Item, src *Employee, key string, nsrc int, targets []
 		it.Status = StatusNew
 		// The match key is written as compared: normalised, as in the e-mail.
 		want.EmployeeNumber = key
-		it.Want = want
-		it.Write = wr[:len(wr):len(wr)]
-	case changed:
+		it.Want, it.Write = want, wr[:len(wr):len(wr)]
+	case wr != nil:
 		it.Status = StatusChanged
-		it.Want = want
-		it.Write = wr[:len(wr):len(wr)]
+		it.Want, it.Write = want, wr[:len(wr):len(wr)]
 	default:
 		it.Status = StatusUnchanged
-		it.Want = want
 	}
 }
 
-// compare compares field f of a source value v with a target value w.
+// compare compares field f of a source value v with a target value w, and
+// adds both comparison keys to the fingerprint.
 func (e *engine) compare(f Field, v, w string) cmpField {
 	c := cmpField{newV: v, oldV: w, want: v}
+	s0 := e.fpOpen()
+	si, dateOK := e.appendKey(f, v, e.srcJobkan)
+	s1 := e.fpClose(s0)
+	t0 := e.fpOpen()
+	ti, _ := e.appendKey(f, w, !e.srcJobkan)
+	t1 := e.fpClose(t0)
+	sk, tk := e.buf[s0+4:s1], e.buf[t0+4:t1]
+	c.blankS, c.blankT = len(sk) == 0, len(tk) == 0
+	c.changed = string(sk) != string(tk)
+
 	switch f {
 	case FieldEmploymentType:
-		si := e.types.lookup(v, e.srcJobkan)
-		c.sk = e.typeKey(si, v, e.srcJobkan)
 		c.want = ""
 		if si >= 0 {
 			c.newV, c.want = e.types.names[si], e.typeValue(si)
-		} else if c.sk != "" {
+		} else if !c.blankS {
 			c.prob = problem{ReasonUnmappedEmploymentType, fmt.Sprintf(
 				"%s「%s」は連携設定の対応表にありません", e.typeLabel(e.srcJobkan), strings.TrimSpace(v))}
 		}
-		ti := e.types.lookup(w, !e.srcJobkan)
-		c.tk = e.typeKey(ti, w, !e.srcJobkan)
 		if ti >= 0 {
 			c.oldV = e.types.names[ti]
 		}
 	case FieldHiredOn, FieldBirthDate:
-		var ok bool
-		c.sk, ok = normDate(v)
-		c.tk, _ = normDate(w)
-		c.want = c.sk // dates are written as YYYY-MM-DD
-		if !ok && c.sk != "" {
-			c.prob = problem{ReasonInvalidValue, fmt.Sprintf("%s「%s」は日付として読めません", LabelJa(f), c.sk)}
+		// Dates are written as YYYY-MM-DD.
+		if string(sk) != v && c.changed {
+			c.want = string(sk)
+		}
+		if !dateOK && !c.blankS {
+			c.prob = problem{ReasonInvalidValue, fmt.Sprintf("%s「%s」は日付として読めません", LabelJa(f), sk)}
 		}
 	case FieldEmploymentStatus:
-		c.sk, c.tk = normText(v), normText(w)
-		switch c.sk {
-		case StatusEmployed, StatusRetired:
-			c.want = c.sk
+		switch string(sk) {
+		case StatusEmployed:
+			c.want = StatusEmployed
+		case StatusRetired:
+			c.want = StatusRetired
 		case StatusAbsent, "":
 			c.skip = true // 休職 is not sent (DESIGN.md §2)
 		default:
-			c.prob = problem{ReasonInvalidValue, fmt.Sprintf("%s「%s」は不明な値です", LabelJa(f), c.sk)}
+			c.prob = problem{ReasonInvalidValue, fmt.Sprintf("%s「%s」は不明な値です", LabelJa(f), sk)}
 		}
-	default:
-		c.sk, c.tk = e.key(f, v, e.srcJobkan), e.key(f, w, !e.srcJobkan)
 	}
 	return c
 }
 
-// key is the comparison key of a value held by Jobkan (jobkan) or SmartHR.
-func (e *engine) key(f Field, v string, jobkan bool) string {
+// appendKey appends the comparison key of v, held by Jobkan (jobkan) or
+// SmartHR, to the fingerprint buffer. For the employment type it returns
+// the mapping's index (or -1); for a date, whether v is one.
+func (e *engine) appendKey(f Field, v string, jobkan bool) (idx int, dateOK bool) {
 	switch f {
 	case FieldEmploymentType:
-		return e.typeKey(e.types.lookup(v, jobkan), v, jobkan)
+		idx = e.types.lookup(v, jobkan)
+		if idx >= 0 {
+			e.buf = append(e.buf, e.types.keys[idx]...)
+			return idx, false
+		}
+		// Unmapped: a key that no mapped value can equal.
+		if n := normText(v); n != "" {
+			e.buf = append(e.buf, 0)
+			if c, ok := parseCode(n); jobkan && ok {
+				e.buf = strconv.AppendInt(e.buf, int64(c), 10) // "03" and "3" are one code
+			} else {
+				e.buf = append(e.buf, n...)
+			}
+		}
+		return -1, false
 	case FieldHiredOn, FieldBirthDate:
-		d, _ := normDate(v)
-		return d
+		e.buf, dateOK = appendDate(e.buf, v)
+		return -1, dateOK
+	case FieldPhone:
+		e.buf = appendPhone(e.buf, v)
+	default:
+		e.buf = appendText(e.buf, v)
 	}
-	return Normalise(f, v)
-}
-
-// typeKey is the comparison key of an employment type: the mapping's key
-// when mapped, else a key that no mapped value can equal.
-func (e *engine) typeKey(i int, v string, jobkan bool) string {
-	if i >= 0 {
-		return e.types.keys[i]
-	}
-	n := normText(v)
-	if n == "" {
-		return ""
-	}
-	if c, ok := parseCode(n); jobkan && ok {
-		n = strconv.Itoa(c) // "03" and "3" are one code
-	}
-	return "\x00" + n
+	return -1, false
 }
 
 // typeValue is mapping i in the target's representation.
@@ -237,14 +254,14 @@ func (e *engine) typeLabel(jobkan bool) string {
 // a birth date once set; Jobkan needs names too (it does on create), and no
 // one may be created without them.
 func (e *engine) refusesBlank(f Field, c cmpField, isNew, hasTarget bool) (problem, bool) {
-	if c.sk != "" {
+	if !c.blankS {
 		return problem{}, false
 	}
 	name := f == FieldLastName || f == FieldFirstName
 	switch {
 	case isNew && name:
 		return problem{ReasonTargetRefusesBlank, fmt.Sprintf("%sが空のため%sに新規登録できません", LabelJa(f), e.tgtName)}, true
-	case hasTarget && c.tk != "" && (name || f == FieldBirthDate && e.srcJobkan):
+	case hasTarget && !c.blankT && (name || f == FieldBirthDate && e.srcJobkan):
 		return problem{ReasonTargetRefusesBlank, fmt.Sprintf("%sでは%sを空にできません", e.tgtName, LabelJa(f))}, true
 	}
 	return problem{}, false
@@ -269,13 +286,30 @@ func (e *engine) fpStart(key string, nsrc, ntgt int) {
 	e.buf = e.buf[:0]
 	e.fpString(string(e.dir))
 	e.fpString(key)
-	e.buf = binary.AppendUvarint(e.buf, uint64(nsrc))
-	e.buf = binary.AppendUvarint(e.buf, uint64(ntgt))
+	e.buf = binary.BigEndian.AppendUint32(e.buf, uint32(nsrc))
+	e.buf = binary.BigEndian.AppendUint32(e.buf, uint32(ntgt))
 }
 
 func (e *engine) fpString(s string) {
-	e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
+	e.buf = binary.BigEndian.AppendUint32(e.buf, uint32(len(s)))
 	e.buf = append(e.buf, s...)
+}
+
+// fpOpen reserves a length prefix; fpClose fills it in and returns the end.
+func (e *engine) fpOpen() int {
+	e.buf = append(e.buf, 0, 0, 0, 0)
+	return len(e.buf) - 4
+}
+
+func (e *engine) fpClose(at int) int {
+	binary.BigEndian.PutUint32(e.buf[at:], uint32(len(e.buf)-at-4))
+	return len(e.buf)
+}
+
+func (e *engine) fpKey(f Field, v string, jobkan bool) {
+	at := e.fpOpen()
+	e.appendKey(f, v, jobkan)
+	e.fpClose(at)
 }
 
 func (e *engine) fpSum() string {

@@ -12,6 +12,7 @@ export type ConflictReason = S['ConflictReason'];
 export type Import = S['Import'];
 export type ImportStatus = S['ImportStatus'];
 export type ImportResult = S['ImportResult'];
+export type ImportResultPage = S['ImportResultPage'];
 export type ResultStatus = S['ResultStatus'];
 export type Notification = S['Notification'];
 export type Connection = S['Connection'];

@@ -10,11 +10,12 @@ import (
 	"time"
 )
 
-// retryAfter is how long the provider asked us to wait: the larger of
-// Retry-After (seconds or an HTTP date) and SmartHR's x-rate-limit-reset.
-// x-rate-limit-reset is read as seconds to wait, or as a Unix time when it is
-// that large: the published descriptions differ, and both are unambiguous.
-func retryAfter(h http.Header, now time.Time) time.Duration {
+// retryAfter is how long the provider asked us to wait: Retry-After (seconds
+// or an HTTP date) and, on a 429 only, SmartHR's x-rate-limit-reset, which
+// describes the rate window and is sent with every answer. It is read as
+// seconds to wait, or as a Unix time when it is that large: the published
+// descriptions differ, and the two cannot be confused.
+func retryAfter(h http.Header, now time.Time, rateLimited bool) time.Duration {
 	var d time.Duration
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -23,7 +24,7 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 			d = max(d, t.Sub(now))
 		}
 	}
-	if v := strings.TrimSpace(h.Get("X-Rate-Limit-Reset")); v != "" {
+	if v := strings.TrimSpace(h.Get("X-Rate-Limit-Reset")); rateLimited && v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			if n >= 1_000_000_000 {
 				d = max(d, time.Unix(n, 0).Sub(now))

@@ -155,11 +155,11 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 			switch {
 			case resp.StatusCode == http.StatusTooManyRequests:
 				c.tooMany.Add(1)
-				e.RetryAfter = retryAfter(resp.Header, time.Now())
+				e.RetryAfter = retryAfter(resp.Header, time.Now(), true)
 				retry = e.RetryAfter <= c.cfg.MaxWait
 			case resp.StatusCode >= 500:
 				c.serverErrs.Add(1)
-				e.RetryAfter = retryAfter(resp.Header, time.Now())
+				e.RetryAfter = retryAfter(resp.Header, time.Now(), false)
 				retry = idempotent(req) && e.RetryAfter <= c.cfg.MaxWait
 			}
 		}

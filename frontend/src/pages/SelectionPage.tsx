@@ -1,0 +1,322 @@
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import {
+  ActionDialog,
+  Button,
+  Checkbox,
+  Cluster,
+  FormControl,
+  InformationPanel,
+  Input,
+  Loader,
+  PageHeading,
+  Stack,
+} from 'smarthr-ui';
+import { api, newIdempotencyKey, unwrap } from '../api/client';
+import { fetchAllDiffs, invalidateImportViews, qk, type AllDiffs } from '../api/queries';
+import { isDirection, type DiffItem, type Direction } from '../api/types';
+import { ErrorPanel, problemText } from '../components/ErrorPanel';
+import { useIsAdmin } from '../components/RequireAuth';
+import { useI18n } from '../i18n/i18n';
+import { DiffRow } from '../selection/DiffRow';
+import {
+  countSelectable,
+  filterItems,
+  preselect,
+  searchKey,
+  selectAllWithinFilter,
+  selectedEmployees,
+  STATUS_ORDER,
+  summaryCount,
+  toggleOne,
+  visibleSelectionState,
+  type StatusFilter,
+} from '../selection/selection';
+import { useQueryClient } from '@tanstack/react-query';
+
+export function SelectionPage() {
+  const { direction } = useParams();
+  const { t } = useI18n();
+  if (!isDirection(direction)) {
+    return (
+      <Stack gap={1} className="page">
+        <PageHeading>{t('integration.title')}</PageHeading>
+        <InformationPanel type="error" title={t('selection.badDirection')}>
+          <Link to="/integrations/jobkan">{t('integration.title')}</Link>
+        </InformationPanel>
+      </Stack>
+    );
+  }
+  return <Selection key={direction} direction={direction} />;
+}
+
+type SelState = { source: AllDiffs | undefined; set: Set<string> };
+
+function Selection({ direction }: { direction: Direction }) {
+  const { t, formatDateTime, formatNumber } = useI18n();
+  const isAdmin = useIsAdmin();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const [generation, setGeneration] = useState(0);
+  const [progress, setProgress] = useState<{ loaded: number; total: number } | null>(null);
+
+  const diffs = useQuery({
+    queryKey: qk.diffs(direction, generation),
+    queryFn: async ({ signal }) => {
+      setProgress(null);
+      const res = await fetchAllDiffs(direction, {
+        refresh: generation > 0,
+        signal,
+        onProgress: (loaded, total) => setProgress({ loaded, total }),
+      });
+      performance.mark('hrbridge:diffs-loaded');
+      return res;
+    },
+    placeholderData: keepPreviousData,
+    staleTime: 5 * 60_000,
+    gcTime: 60_000,
+  });
+  const data = diffs.data;
+  const items = useMemo(() => data?.items ?? [], [data]);
+
+  // Selection is a Set of employee numbers; it is reset to the preselection when new data arrives.
+  const [sel, setSel] = useState<SelState>({ source: undefined, set: new Set() });
+  if (data && sel.source !== data) setSel({ source: data, set: preselect(data.items) });
+  const selected = sel.set;
+
+  const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
+  const keys = useMemo(() => items.map(searchKey), [items]);
+  const visible = useMemo(() => filterItems(items, statusFilter, deferredQuery, keys), [items, statusFilter, deferredQuery, keys]);
+  const visState = useMemo(() => visibleSelectionState(selected, visible), [selected, visible]);
+  const selectableVisible = useMemo(() => countSelectable(visible), [visible]);
+
+  const onToggle = useCallback((item: DiffItem, on: boolean) => {
+    setSel((s) => ({ ...s, set: toggleOne(s.set, item, on) }));
+  }, []);
+  const onToggleAll = useCallback(
+    (on: boolean) => setSel((s) => ({ ...s, set: selectAllWithinFilter(s.set, visible, on) })),
+    [visible],
+  );
+
+  useEffect(() => {
+    if (data) performance.mark('hrbridge:diffs-rendered');
+  }, [data]);
+
+  // --- virtual list
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: visible.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => {
+      const it = visible[i];
+      if (!it) return 56;
+      if (it.status === 'new') return 56 + Math.ceil(it.fields.length / 3) * 26;
+      if (it.status === 'changed') return 56 + Math.ceil(it.fields.filter((f) => f.changed).length / 2) * 22;
+      return 56;
+    },
+    overscan: 8,
+    getItemKey: (i) => `${visible[i]?.employee_number}#${i}`,
+  });
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [statusFilter, deferredQuery]);
+
+  // --- import
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const keyRef = useRef<string>('');
+  const employeesRef = useRef<{ employee_number: string; fingerprint: string }[]>([]);
+  const create = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/imports', {
+          params: { header: { 'Idempotency-Key': keyRef.current } },
+          body: { integration: 'jobkan', direction, employees: employeesRef.current },
+        }),
+      ),
+    onSuccess: (imp) => {
+      invalidateImportViews(qc);
+      qc.setQueryData(qk.importOne(imp.id), imp);
+      setDialogOpen(false);
+      navigate(`/imports/${imp.id}`);
+    },
+  });
+
+  const openDialog = () => {
+    employeesRef.current = selectedEmployees(items, selected);
+    // one key per confirmation: a double click (or a retry after a network error) reuses it
+    keyRef.current = newIdempotencyKey();
+    create.reset();
+    setDialogOpen(true);
+  };
+
+  const selectedCount = selected.size;
+  const target = t(`target.${direction}`);
+  const loadingFirst = !data && diffs.isPending;
+  const refreshing = diffs.isFetching && !!data;
+
+  return (
+    <Stack gap={1.25} className="page page--selection">
+      <PageHeading>{t(`integration.${direction}`)}</PageHeading>
+      <p>{t('selection.lead')}</p>
+      {!isAdmin ? (
+        <InformationPanel type="warning" title={t('selection.viewerNote')}>
+          <p>{t('integration.viewerNote')}</p>
+        </InformationPanel>
+      ) : null}
+
+      {diffs.isError && !data ? <ErrorPanel error={diffs.error} onRetry={() => void diffs.refetch()} /> : null}
+
+      {loadingFirst || refreshing ? (
+        <div role="status" className="loading-line" data-testid="diff-loading">
+          <Loader size="s" alt="" />
+          <span>
+            {progress
+              ? t('selection.loading', { loaded: formatNumber(progress.loaded), total: formatNumber(progress.total) })
+              : t('selection.loadingStart')}
+          </span>
+        </div>
+      ) : null}
+
+      {data ? (
+        <>
+          <div className="selection-toolbar">
+            <fieldset className="segmented" data-testid="status-filter">
+              <legend className="segmented-legend">{t('selection.filter')}</legend>
+              {(['all', ...STATUS_ORDER] as StatusFilter[]).map((f) => (
+                <label key={f} className={`segmented-item${statusFilter === f ? ' is-active' : ''}`} data-filter={f}>
+                  <input
+                    type="radio"
+                    name="status-filter"
+                    value={f}
+                    checked={statusFilter === f}
+                    onChange={() => setStatusFilter(f)}
+                  />
+                  <span className="segmented-text">{f === 'all' ? t('filter.all') : t(`status.${f}`)}</span>
+                  <span className="segmented-count" data-testid={`summary-${f}`}>
+                    {formatNumber(summaryCount(data.summary, f))}
+                  </span>
+                </label>
+              ))}
+            </fieldset>
+            <div className="selection-search">
+              <FormControl label={t('selection.search')} helpMessage={t('selection.searchHelp')}>
+                <Input
+                  type="search"
+                  value={query}
+                  onChange={(e) => setQuery(e.currentTarget.value)}
+                  width="100%"
+                  data-testid="diff-search"
+                />
+              </FormControl>
+            </div>
+          </div>
+
+          <Cluster gap={1} align="center" justify="space-between" className="selection-meta">
+            <Checkbox
+              checked={visState === 'all'}
+              mixed={visState === 'some'}
+              disabled={selectableVisible === 0 || !isAdmin}
+              onChange={(e) => onToggleAll(e.currentTarget.checked)}
+              data-testid="select-all-in-filter"
+            >
+              {t('selection.selectAllInFilter', { n: formatNumber(selectableVisible) })}
+            </Checkbox>
+            <Cluster gap={1} align="center">
+              <span className="muted" data-testid="shown-count">
+                {t('selection.shownCount', { shown: formatNumber(visible.length) })}
+              </span>
+              <span className="muted">{t('selection.generatedAt', { time: formatDateTime(data.generated_at) })}</span>
+              <Button size="s" onClick={() => setGeneration((g) => g + 1)} loading={refreshing} data-testid="refresh">
+                {t('selection.refresh')}
+              </Button>
+            </Cluster>
+          </Cluster>
+
+          <div className="diff-table">
+            <div className="diff-head" aria-hidden="true">
+              <span className="diff-cell diff-cell--check">{t('selection.col.select')}</span>
+              <span className="diff-cell diff-cell--number">{t('selection.col.number')}</span>
+              <span className="diff-cell diff-cell--name">{t('selection.col.name')}</span>
+              <span className="diff-cell diff-cell--status">{t('selection.col.status')}</span>
+              <span className="diff-cell diff-cell--details">{t('selection.col.details')}</span>
+            </div>
+            <div ref={scrollRef} className="diff-scroll" data-testid="diff-scroll" tabIndex={-1}>
+              {visible.length === 0 ? (
+                <p className="diff-empty">{t('selection.noneMatch')}</p>
+              ) : (
+                <ul
+                  className="diff-list"
+                  aria-label={t('selection.list')}
+                  data-testid="diff-list"
+                  style={{ height: virtualizer.getTotalSize() }}
+                >
+                  {virtualizer.getVirtualItems().map((v) => {
+                    const item = visible[v.index];
+                    return (
+                      <DiffRow
+                        key={v.key}
+                        item={item}
+                        index={v.index}
+                        setSize={visible.length}
+                        selected={selected.has(item.employee_number)}
+                        disabled={!isAdmin}
+                        onToggle={onToggle}
+                        measureRef={virtualizer.measureElement}
+                        style={{ transform: `translateY(${v.start}px)` }}
+                      />
+                    );
+                  })}
+                </ul>
+              )}
+            </div>
+          </div>
+
+          <div className="action-bar">
+            <span className="action-bar-count" data-testid="selected-count" aria-live="polite">
+              {t('selection.selectedCount', { n: formatNumber(selectedCount) })}
+            </span>
+            <Button
+              variant="primary"
+              disabled={selectedCount === 0 || !isAdmin}
+              onClick={openDialog}
+              data-testid="import-button"
+            >
+              {t('selection.import', { n: formatNumber(selectedCount) })}
+            </Button>
+          </div>
+
+          <ActionDialog
+            isOpen={dialogOpen}
+            title={t('confirm.title')}
+            actionText={t('confirm.action')}
+            actionTheme="primary"
+            onClickAction={() => {
+              if (!create.isPending) create.mutate();
+            }}
+            onClickClose={() => {
+              if (!create.isPending) setDialogOpen(false);
+            }}
+            responseStatus={
+              create.isPending
+                ? { status: 'processing' }
+                : create.isError
+                  ? { status: 'error', text: t('confirm.failed', { detail: problemText(create.error) }) }
+                  : undefined
+            }
+          >
+            <Stack gap={0.75}>
+              <p data-testid="confirm-body">
+                {t('confirm.body', { n: formatNumber(employeesRef.current.length), target })}
+              </p>
+              <p>{t('confirm.note')}</p>
+            </Stack>
+          </ActionDialog>
+        </>
+      ) : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,20 @@
+package app
+
+import (
+	"hrbridge/server/diffs"
+	"hrbridge/server/httpapi"
+	"hrbridge/server/integration"
+)
+
+// setupIntegration builds the connection settings service and the diff
+// snapshots. With the sandbox on, unconfigured settings point at the
+// simulators: in this process (HRBRIDGE_SANDBOX=1) or another.
+func (a *App) setupIntegration(h *httpapi.Handlers) {
+	root := a.Cfg.Sandbox
+	if root == "1" {
+		root = integration.SandboxRoot(a.Cfg.Addr)
+	}
+	a.Conns = integration.New(a.Store, a.Secrets, root)
+	a.Snapshots = diffs.New(a.Conns, a.Cfg.DiffSnapshotTTL)
+	h.Integration = httpapi.Integration{Conns: a.Conns, Snapshots: a.Snapshots}
+}

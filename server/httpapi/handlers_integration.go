@@ -1,0 +1,159 @@
+package httpapi
+
+import (
+	"context"
+
+	"hrbridge/api"
+	"hrbridge/server/auth"
+	"hrbridge/server/diffs"
+	"hrbridge/server/integration"
+	"hrbridge/server/sync"
+)
+
+// Auditor records an audit event (implemented by the audit log).
+type Auditor interface {
+	Record(ctx context.Context, action, target string, detail map[string]any)
+}
+
+// Integration serves 連携設定 and the diffs.
+type Integration struct {
+	Conns     *integration.Service
+	Snapshots *diffs.Snapshots
+	Audit     Auditor
+}
+
+func (h Integration) GetConnection(ctx context.Context, _ api.GetConnectionRequestObject) (api.GetConnectionResponseObject, error) {
+	c, err := h.Conns.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetConnection200JSONResponse(connectionOut(c)), nil
+}
+
+func (h Integration) PutConnection(ctx context.Context, req api.PutConnectionRequestObject) (api.PutConnectionResponseObject, error) {
+	b := req.Body
+	u := integration.Update{
+		SmartHRBaseURL:     b.Smarthr.BaseUrl,
+		SmartHRAccessToken: b.Smarthr.AccessToken,
+		JobkanAPIURL:       b.Jobkan.ApiUrl,
+		JobkanTokenURL:     b.Jobkan.TokenUrl,
+		JobkanClientID:     b.Jobkan.ClientId,
+		JobkanClientSecret: b.Jobkan.ClientSecret,
+		UseBusinessName:    b.UseBusinessName,
+	}
+	for _, m := range b.EmploymentTypes {
+		u.EmploymentTypes = append(u.EmploymentTypes, sync.EmploymentTypeMapping{Name: m.Name, JobkanCode: int(m.JobkanCode)})
+	}
+	if p, ok := auth.FromContext(ctx); ok {
+		u.By = p.Actor()
+	}
+	c, err := h.Conns.Save(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if h.Audit != nil {
+		// Which secrets changed, never their values.
+		h.Audit.Record(ctx, "connection.updated", "integrations/jobkan", map[string]any{
+			"smarthr_base_url": c.SmartHRBaseURL, "jobkan_api_url": c.JobkanAPIURL, "jobkan_client_id": c.JobkanClientID,
+			"smarthr_access_token_changed": b.Smarthr.AccessToken != nil, "jobkan_client_secret_changed": b.Jobkan.ClientSecret != nil,
+			"use_business_name": c.UseBusinessName, "employment_types": len(c.EmploymentTypes),
+		})
+	}
+	return api.PutConnection200JSONResponse(connectionOut(c)), nil
+}
+
+func (h Integration) TestConnection(ctx context.Context, _ api.TestConnectionRequestObject) (api.TestConnectionResponseObject, error) {
+	sh, jk, err := h.Conns.Test(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := func(c integration.Check) api.ProviderCheck { return api.ProviderCheck{Ok: c.OK, Message: c.Message} }
+	return api.TestConnection200JSONResponse{Smarthr: out(sh), Jobkan: out(jk)}, nil
+}
+
+func connectionOut(c integration.Connection) api.Connection {
+	var out api.Connection
+	out.Configured = c.Configured
+	out.Smarthr.BaseUrl = c.SmartHRBaseURL
+	out.Smarthr.AccessTokenSet = c.SmartHRAccessToken != ""
+	out.Jobkan.ApiUrl = c.JobkanAPIURL
+	out.Jobkan.TokenUrl = c.JobkanTokenURL
+	out.Jobkan.ClientId = c.JobkanClientID
+	out.Jobkan.ClientSecretSet = c.JobkanClientSecret != ""
+	out.UseBusinessName = c.UseBusinessName
+	out.UpdatedAt = c.UpdatedAt
+	out.EmploymentTypes = make([]api.EmploymentTypeMapping, 0, len(c.EmploymentTypes))
+	for _, m := range c.EmploymentTypes {
+		out.EmploymentTypes = append(out.EmploymentTypes, api.EmploymentTypeMapping{Name: m.Name, JobkanCode: int32(m.JobkanCode)})
+	}
+	return out
+}
+
+func (h Integration) ListDiffs(ctx context.Context, req api.ListDiffsRequestObject) (api.ListDiffsResponseObject, error) {
+	p := req.Params
+	dir := sync.Direction(p.Direction)
+	snap, err := h.Snapshots.Get(ctx, dir, deref(p.Refresh))
+	if err != nil {
+		return nil, err
+	}
+	q := diffs.Query{Q: deref(p.Q), Limit: 100, Cursor: deref(p.Cursor)}
+	if p.Limit != nil {
+		q.Limit = int(*p.Limit)
+	}
+	if p.Status != nil {
+		for _, s := range *p.Status {
+			q.Statuses = append(q.Statuses, sync.Status(s))
+		}
+	}
+	items, next, err := snap.Page(q)
+	if err != nil {
+		return nil, err
+	}
+	s := snap.Result.Summary
+	out := api.ListDiffs200JSONResponse{
+		Direction:   p.Direction,
+		GeneratedAt: snap.GeneratedAt,
+		Summary: api.DiffSummary{Unchanged: int32(s.Unchanged), Changed: int32(s.Changed), New: int32(s.New),
+			Conflict: int32(s.Conflict), Total: int32(s.Total)},
+		Items: make([]api.DiffItem, len(items)),
+	}
+	if next != "" {
+		out.NextCursor = &next
+	}
+	for i, it := range items {
+		out.Items[i] = diffItemOut(it)
+	}
+	return out, nil
+}
+
+func diffItemOut(it sync.Item) api.DiffItem {
+	d := api.DiffItem{
+		EmployeeNumber: it.EmployeeNumber,
+		DisplayName:    it.DisplayName,
+		Status:         api.DiffStatus(it.Status),
+		Fingerprint:    it.Fingerprint,
+		Fields:         make([]api.FieldDiff, len(it.Fields)),
+	}
+	if it.ReasonCode != "" {
+		r := api.ConflictReason(it.ReasonCode)
+		d.Reason = &r
+		d.ReasonDetail = &it.ReasonDetail
+	}
+	for i, f := range it.Fields {
+		fd := api.FieldDiff{Name: api.FieldName(f.Field), Label: sync.LabelJa(f.Field), New: f.New, Changed: f.Changed}
+		if it.Status != sync.StatusNew {
+			old := f.Old
+			fd.Old = &old
+		}
+		d.Fields[i] = fd
+	}
+	return d
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
