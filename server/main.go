@@ -7,12 +7,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"hrbridge/server/app"
 	"hrbridge/server/config"
+	"hrbridge/server/sandbox"
 	"hrbridge/server/store"
 )
 
@@ -56,6 +60,8 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		return a.Serve(ctx, nil)
+	case "sandbox":
+		return serveSandbox(ctx, cfg)
 	case "migrate":
 		st, err := store.Open(cfg.DatabaseURL)
 		if err != nil {
@@ -69,4 +75,27 @@ func run(ctx context.Context, args []string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+// serveSandbox runs the two provider simulators alone, at the same paths as
+// when mounted in serve (/sandbox/smarthr, /sandbox/jobkan).
+func serveSandbox(ctx context.Context, cfg config.Config) error {
+	sb := sandbox.New(sandbox.Options{Seed: 1, Size: cfg.SandboxSize})
+	srv := &http.Server{Addr: cfg.Addr, Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	slog.Info("sandbox simulators listening", "addr", ln.Addr().String(), "size", cfg.SandboxSize,
+		"smarthr", "/sandbox/smarthr/api", "jobkan", "/sandbox/jobkan")
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+		return err
+	}
+	return nil
 }

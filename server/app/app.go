@@ -20,6 +20,7 @@ import (
 	"hrbridge/server/diffs"
 	"hrbridge/server/httpapi"
 	"hrbridge/server/integration"
+	"hrbridge/server/sandbox"
 	"hrbridge/server/secrets"
 	"hrbridge/server/store"
 )
@@ -33,6 +34,7 @@ type App struct {
 
 	Conns     *integration.Service
 	Snapshots *diffs.Snapshots
+	Sandbox   *sandbox.Sandbox // the simulators mounted in this process (HRBRIDGE_SANDBOX=1), or nil
 	stop      []func(context.Context) error
 }
 
@@ -67,8 +69,16 @@ func New(ctx context.Context, cfg config.Config) (*App, error) {
 		Registry: reg,
 		Ready:    st.Ready,
 		SPA:      frontend.Dist(),
+		Sandbox:  a.sandboxHandler(),
 	})
 	return a, nil
+}
+
+func (a *App) sandboxHandler() http.Handler {
+	if a.Sandbox == nil {
+		return nil
+	}
+	return a.Sandbox.Handler()
 }
 
 // openSecrets builds the Box from HRBRIDGE_SECRET_KEY, or from a key file

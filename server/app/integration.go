@@ -4,6 +4,7 @@ import (
 	"hrbridge/server/diffs"
 	"hrbridge/server/httpapi"
 	"hrbridge/server/integration"
+	"hrbridge/server/sandbox"
 )
 
 // setupIntegration builds the connection settings service and the diff
@@ -13,6 +14,7 @@ func (a *App) setupIntegration(h *httpapi.Handlers) {
 	root := a.Cfg.Sandbox
 	if root == "1" {
 		root = integration.SandboxRoot(a.Cfg.Addr)
+		a.Sandbox = sandbox.New(sandbox.Options{Seed: 1, Size: a.Cfg.SandboxSize})
 	}
 	a.Conns = integration.New(a.Store, a.Secrets, root)
 	a.Snapshots = diffs.New(a.Conns, a.Cfg.DiffSnapshotTTL)

@@ -41,6 +41,14 @@ type APIToken struct {
 
 func (APIToken) TableName() string { return "api_tokens" }
 
+// LoginFailure is one failed sign-in, kept for the throttling window.
+type LoginFailure struct {
+	ID        int64  `gorm:"primaryKey"`
+	Email     string // lower-cased as typed
+	IP        string
+	CreatedAt time.Time
+}
+
 type AuditEvent struct {
 	ID        string `gorm:"primaryKey"`
 	Action    string
@@ -117,5 +125,5 @@ type Notification struct {
 
 // Models lists every model, for the schema test.
 func Models() []any {
-	return []any{&User{}, &Session{}, &APIToken{}, &AuditEvent{}, &ConnectionSettings{}, &Import{}, &ImportResult{}, &Notification{}}
+	return []any{&User{}, &Session{}, &APIToken{}, &LoginFailure{}, &AuditEvent{}, &ConnectionSettings{}, &Import{}, &ImportResult{}, &Notification{}}
 }

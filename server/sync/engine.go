@@ -111,7 +111,9 @@ func (e *engine) build(it *Item, src *Employee, key string, nsrc int, targets []
 		fds = append(fds, FieldDiff{Field: f, Old: c.oldV, New: c.newV, Changed: c.changed})
 		if c.changed {
 			if wr == nil { // the first change to an existing employee
-				want = *tgt
+				if tgt != nil {
+					want = *tgt
+				}
 				wr = make([]Field, 0, len(e.fields))
 			}
 			want.Set(f, c.want)

@@ -92,16 +92,22 @@ func vary(r *rand.Rand, e Employee) Employee {
 
 // genPairs returns n people as Jobkan and as SmartHR employees, in shuffled
 // order, each side with form-only variations. changeRate of them differ for
-// real, newRate exist only in the source.
+// real; newRate exist only in Jobkan and as many only in SmartHR; one in
+// 1,000 is in SmartHR twice (a duplicate 社員番号).
 func genPairs(r *rand.Rand, n int, changeRate, newRate float64) (jobkan, smarthr []Employee) {
 	jobkan = make([]Employee, 0, n)
 	smarthr = make([]Employee, 0, n)
 	for i := range n {
 		p := randPerson(r, i+1)
-		jobkan = append(jobkan, vary(r, p.jobkan(i+1)))
-		if r.Float64() < newRate {
+		switch x := r.Float64(); {
+		case x < newRate:
+			jobkan = append(jobkan, vary(r, p.jobkan(i+1)))
+			continue
+		case x < 2*newRate:
+			smarthr = append(smarthr, vary(r, p.smarthr(i+1)))
 			continue
 		}
+		jobkan = append(jobkan, vary(r, p.jobkan(i+1)))
 		if r.Float64() < changeRate {
 			switch r.IntN(4) {
 			case 0:
@@ -115,6 +121,9 @@ func genPairs(r *rand.Rand, n int, changeRate, newRate float64) (jobkan, smarthr
 			}
 		}
 		smarthr = append(smarthr, vary(r, p.smarthr(i+1)))
+		if i%1000 == 999 {
+			smarthr = append(smarthr, vary(r, p.smarthr(n+i+1)))
+		}
 	}
 	r.Shuffle(len(jobkan), func(i, j int) { jobkan[i], jobkan[j] = jobkan[j], jobkan[i] })
 	r.Shuffle(len(smarthr), func(i, j int) { smarthr[i], smarthr[j] = smarthr[j], smarthr[i] })
