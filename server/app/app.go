@@ -16,6 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"hrbridge/frontend"
+	"hrbridge/server/audit"
+	"hrbridge/server/auth"
 	"hrbridge/server/config"
 	"hrbridge/server/diffs"
 	"hrbridge/server/httpapi"
@@ -30,7 +32,9 @@ type App struct {
 	Cfg     config.Config
 	Store   *store.Store
 	Echo    *echo.Echo
-	Secrets *secrets.Box // encrypts provider secrets at rest
+	Secrets *secrets.Box  // encrypts provider secrets at rest
+	Audit   *audit.Log    // the audit log: a.Audit.Record(ctx, action, target, detail)
+	Auth    *auth.Service // users, sessions, API tokens
 
 	Conns     *integration.Service
 	Snapshots *diffs.Snapshots
@@ -62,15 +66,19 @@ func New(ctx context.Context, cfg config.Config) (*App, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handlers := &httpapi.Handlers{}
+	if err := a.setupAccess(ctx, handlers); err != nil {
+		a.Close(ctx)
+		return nil, err
+	}
 	a.setupIntegration(handlers)
-	a.Echo = httpapi.New(httpapi.Options{
+	a.Echo = httpapi.New(a.withAccess(httpapi.Options{
 		Handlers: handlers,
 		Spec:     spec,
 		Registry: reg,
 		Ready:    st.Ready,
 		SPA:      frontend.Dist(),
 		Sandbox:  a.sandboxHandler(),
-	})
+	}))
 	return a, nil
 }
 
@@ -91,7 +99,7 @@ func openSecrets(cfg config.Config) (*secrets.Box, error) {
 			return nil, fmt.Errorf("secret key: %w", err)
 		}
 	}
-	return secrets.New(key)
+	return secrets.New(key, cfg.SecretKeyPrevious...)
 }
 
 // Serve listens on cfg.Addr (or ln) until ctx ends, then lets in-flight

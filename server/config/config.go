@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -28,6 +29,13 @@ type Config struct {
 	DiffSnapshotTTL time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may take at SIGTERM.
 	ShutdownTimeout time.Duration
+	// SecretKeyPrevious are earlier keys (HRBRIDGE_SECRET_KEY_PREVIOUS,
+	// comma separated) that can still decrypt during a key rotation.
+	SecretKeyPrevious []string
+	// TrustedProxies are the networks (HRBRIDGE_TRUSTED_PROXIES, comma
+	// separated CIDRs) whose X-Forwarded-For names the client; empty means
+	// the client is the TCP peer.
+	TrustedProxies []string
 }
 
 // FromEnv reads the configuration; getenv is os.Getenv outside tests.
@@ -47,6 +55,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		SecretKey:     get("HRBRIDGE_SECRET_KEY", ""),
 		SMTPURL:       get("HRBRIDGE_SMTP_URL", ""),
 		MailFrom:      get("HRBRIDGE_MAIL_FROM", "hrbridge@localhost"),
+	}
+	c.SecretKeyPrevious = splitList(getenv("HRBRIDGE_SECRET_KEY_PREVIOUS"))
+	c.TrustedProxies = splitList(getenv("HRBRIDGE_TRUSTED_PROXIES"))
+	for _, cidr := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(cidr); err != nil {
+			return c, fmt.Errorf("HRBRIDGE_TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/8", cidr)
+		}
 	}
 	c.BaseURL = strings.TrimRight(get("HRBRIDGE_BASE_URL", "http://"+c.Addr), "/")
 	if c.Sandbox == "0" || strings.EqualFold(c.Sandbox, "off") {
@@ -79,6 +94,17 @@ func (c Config) DataDir() string {
 		return filepath.Dir(p)
 	}
 	return "data"
+}
+
+// splitList splits a comma separated value, dropping blanks.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // FromOS reads the process environment.

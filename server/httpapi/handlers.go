@@ -11,6 +11,7 @@ import (
 // handlers; an area adds its struct here.
 type Handlers struct {
 	Meta
+	Access
 	Integration
 	unimplemented
 }

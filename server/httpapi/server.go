@@ -30,6 +30,9 @@ type Options struct {
 	Auth echo.MiddlewareFunc
 	// Middleware runs on every request before routing (security headers, limits).
 	Middleware []echo.MiddlewareFunc
+	// IPExtractor names the client of a request (see IPExtractor); nil means
+	// the TCP peer, never a header the client could forge.
+	IPExtractor echo.IPExtractor
 	// Sandbox, when set, is mounted at /sandbox/ (the provider simulators).
 	Sandbox http.Handler
 	SPA     fs.FS
@@ -40,8 +43,12 @@ func New(o Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = handleError
+	e.IPExtractor = o.IPExtractor
+	if e.IPExtractor == nil {
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
 	metrics := NewMetrics(o.Registry)
-	e.Use(middleware.RequestID(), metrics.observe, middleware.Recover())
+	e.Use(middleware.RequestID(), metrics.observe, middleware.Recover(), clientInfo)
 	e.Use(o.Middleware...)
 
 	e.GET("/healthz", func(c echo.Context) error {

@@ -10,30 +10,6 @@ import (
 // unimplemented answers 501 for operations whose area has not landed yet.
 type unimplemented struct{}
 
-func (unimplemented) ListApiTokens(context.Context, api.ListApiTokensRequestObject) (api.ListApiTokensResponseObject, error) {
-	return nil, problem.New(501, "ListApiTokens is not implemented yet.")
-}
-
-func (unimplemented) CreateApiToken(context.Context, api.CreateApiTokenRequestObject) (api.CreateApiTokenResponseObject, error) {
-	return nil, problem.New(501, "CreateApiToken is not implemented yet.")
-}
-
-func (unimplemented) RevokeApiToken(context.Context, api.RevokeApiTokenRequestObject) (api.RevokeApiTokenResponseObject, error) {
-	return nil, problem.New(501, "RevokeApiToken is not implemented yet.")
-}
-
-func (unimplemented) ListAuditEvents(context.Context, api.ListAuditEventsRequestObject) (api.ListAuditEventsResponseObject, error) {
-	return nil, problem.New(501, "ListAuditEvents is not implemented yet.")
-}
-
-func (unimplemented) Login(context.Context, api.LoginRequestObject) (api.LoginResponseObject, error) {
-	return nil, problem.New(501, "Login is not implemented yet.")
-}
-
-func (unimplemented) Logout(context.Context, api.LogoutRequestObject) (api.LogoutResponseObject, error) {
-	return nil, problem.New(501, "Logout is not implemented yet.")
-}
-
 func (unimplemented) ListImports(context.Context, api.ListImportsRequestObject) (api.ListImportsResponseObject, error) {
 	return nil, problem.New(501, "ListImports is not implemented yet.")
 }
@@ -60,10 +36,6 @@ func (unimplemented) ListImportResults(context.Context, api.ListImportResultsReq
 
 func (unimplemented) RetryImport(context.Context, api.RetryImportRequestObject) (api.RetryImportResponseObject, error) {
 	return nil, problem.New(501, "RetryImport is not implemented yet.")
-}
-
-func (unimplemented) GetMe(context.Context, api.GetMeRequestObject) (api.GetMeResponseObject, error) {
-	return nil, problem.New(501, "GetMe is not implemented yet.")
 }
 
 func (unimplemented) ListNotifications(context.Context, api.ListNotificationsRequestObject) (api.ListNotificationsResponseObject, error) {

@@ -270,6 +270,12 @@ func (g gen) differInForm(h, j *person) {
 		h.phone = "090-" + g.digits(4) + "-" + g.digits(4)
 		j.phone = h.phone
 	}
+	for h.phone == j.phone && h.last == j.last && h.first == j.first {
+		g.reform(h, j)
+	}
+}
+
+func (g gen) reform(h, j *person) {
 	switch g.rng.IntN(5) {
 	case 0:
 		j.phone = fullWidth(h.phone)

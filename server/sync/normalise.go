@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -46,7 +47,14 @@ func appendText(dst []byte, s string) []byte {
 	if d, ok := appendFold(dst, s, false); ok {
 		return d
 	}
-	return appendCollapsed(dst, norm.NFKC.String(s))
+	return appendCollapsed(dst, nfkc(s))
+}
+
+// nfkc is NFKC after replacing invalid UTF-8, which no API sends (JSON
+// decoding replaces it) and which could otherwise join into a rune once a
+// separator between its bytes is dropped.
+func nfkc(s string) string {
+	return norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 // normPhone normalises text and drops every separator from a phone number.
@@ -67,7 +75,7 @@ func appendPhone(dst []byte, s string) []byte {
 	}
 	start := len(dst)
 	nonASCII := false
-	t := norm.NFKC.String(s)
+	t := nfkc(s)
 	for i := 0; i < len(t); {
 		r, n := utf8.DecodeRuneInString(t[i:])
 		if !isPhoneSep(r) && !unicode.IsSpace(r) {
@@ -178,7 +186,7 @@ func isASCIISpace(c byte) bool {
 }
 
 // appendCollapsed appends s trimmed, each inner run of white space made one
-// ASCII space. Invalid UTF-8 bytes are kept as they are.
+// ASCII space.
 func appendCollapsed(dst []byte, s string) []byte {
 	start := len(dst)
 	pending := false

@@ -217,10 +217,11 @@ function Selection({ direction }: { direction: Direction }) {
 
           <Cluster gap={1} align="center" justify="space-between" className="selection-meta">
             <Checkbox
-              checked={visState === 'all'}
+              checked={visState !== 'none'}
               mixed={visState === 'some'}
               disabled={selectableVisible === 0 || !isAdmin}
-              onChange={(e) => onToggleAll(e.currentTarget.checked)}
+              // from "some", a click ticks everything shown; from "all", it clears them
+              onChange={() => onToggleAll(visState !== 'all')}
               data-testid="select-all-in-filter"
             >
               {t('selection.selectAllInFilter', { n: formatNumber(selectableVisible) })}

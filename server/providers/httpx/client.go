@@ -290,6 +290,13 @@ func (c *Client) decode(req Request, status int, h http.Header, body []byte, out
 func (c *Client) base(req Request) *Error {
 	e := &Error{Provider: c.provider, Method: req.Method, Path: req.URL}
 	if u, err := url.Parse(req.URL); err == nil {
+		q := u.Query()
+		for k := range q {
+			if sensitive(k) {
+				q[k] = []string{"REDACTED"}
+				u.RawQuery = q.Encode()
+			}
+		}
 		e.Path = u.RequestURI()
 	}
 	e.secrets = secretsOf(req.Header.Get("Authorization"))
@@ -307,6 +314,17 @@ func contentType(ct string) string {
 func isJSON(ct string) bool {
 	mt, _, err := mime.ParseMediaType(ct)
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// sensitive reports a query parameter that may carry a credential.
+func sensitive(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"token", "secret", "password", "key", "signature"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func idempotent(req Request) bool {

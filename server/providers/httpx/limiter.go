@@ -6,12 +6,16 @@ import (
 	"time"
 )
 
-// Limits are the request rates a provider allows one credential. Zero means
-// no limit for that window.
+// Limits are the request rates a provider allows one credential. Zero or
+// negative means no limit for that window here; the provider packages read
+// zero as "the provider's default" and NoLimit as none.
 type Limits struct {
 	PerSecond int `json:"per_second"`
 	PerHour   int `json:"per_hour"`
 }
+
+// NoLimit turns a window off in the provider packages' options.
+const NoLimit = -1
 
 // margin widens each window a little so that scheduling and network jitter
 // between our clock and the provider's never squeeze N+1 requests into one of

@@ -30,7 +30,7 @@ const Provider = "Jobkan"
 
 // Options tune a Client; the zero value is the defaults.
 type Options struct {
-	Limits httpx.Limits // zero fields: DefaultPerSecond, DefaultPerHour
+	Limits httpx.Limits // zero fields: DefaultPerSecond, DefaultPerHour; httpx.NoLimit: none
 	HTTP   httpx.Config
 }
 

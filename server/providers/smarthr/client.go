@@ -33,7 +33,7 @@ type Options struct {
 	// (ビジネスネーム) instead of the legal name; a blank business name reads
 	// as the legal one.
 	UseBusinessName bool
-	Limits          httpx.Limits // zero fields: DefaultPerSecond, DefaultPerHour
+	Limits          httpx.Limits // zero fields: DefaultPerSecond, DefaultPerHour; httpx.NoLimit: none
 	HTTP            httpx.Config
 	Concurrency     int // pages List fetches at once; default 4
 }

@@ -1,0 +1,127 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { changedItem, conflictItem, newItem, page, unchangedItem } from '../test/fixtures';
+import { renderWithProviders } from '../test/render';
+import { SelectionPage } from './SelectionPage';
+
+const all = [unchangedItem('0001'), changedItem('0002'), newItem('0003'), conflictItem('0004'), changedItem('0005')];
+
+type Call = { method: string; url: URL; headers: Headers; body: unknown };
+
+function installFetch(role: 'admin' | 'viewer' = 'admin') {
+  const calls: Call[] = [];
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+  const fn = vi.fn(async (input: Request | string | URL, init?: RequestInit) => {
+    const req = input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost'), init);
+    const url = new URL(req.url, 'http://localhost');
+    const text = req.method === 'GET' ? '' : await req.text();
+    calls.push({ method: req.method, url, headers: req.headers, body: text ? JSON.parse(text) : undefined });
+    if (url.pathname === '/api/v1/me') return json(200, { id: 'u', email: 'admin@example.com', role, auth: 'session' });
+    if (url.pathname === '/api/v1/integrations/jobkan/diffs') {
+      const cursor = url.searchParams.get('cursor');
+      return cursor === 'p2' ? json(200, page(all.slice(3), null, all)) : json(200, page(all.slice(0, 3), 'p2', all));
+    }
+    if (url.pathname === '/api/v1/imports' && req.method === 'POST') {
+      await new Promise((r) => setTimeout(r, 30));
+      return json(202, {
+        id: '11111111-1111-4111-8111-111111111111',
+        integration: 'jobkan',
+        direction: 'jobkan_to_smarthr',
+        status: 'queued',
+        total: 3,
+        done: 0,
+        counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
+        started_by: 'admin@example.com',
+        created_at: '2025-01-01T00:00:00Z',
+        started_at: null,
+        finished_at: null,
+      });
+    }
+    return json(404, { type: 'about:blank', title: 'Not Found', status: 404 });
+  });
+  vi.stubGlobal('fetch', fn);
+  return calls;
+}
+
+describe('SelectionPage', () => {
+  beforeEach(() => {
+    document.cookie = 'hrbridge_csrf=csrf-1';
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('pages through next_cursor, shows the summary and preselects new and changed rows', async () => {
+    const calls = installFetch();
+    renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/jobkan_to_smarthr', path: '/integrations/jobkan/:direction' });
+    expect(await screen.findByTestId('summary-all')).toHaveTextContent('5');
+    const diffCalls = calls.filter((c) => c.url.pathname.endsWith('/diffs'));
+    expect(diffCalls).toHaveLength(2);
+    expect(diffCalls[0].url.searchParams.get('limit')).toBe('500');
+    expect(diffCalls[0].url.searchParams.get('direction')).toBe('jobkan_to_smarthr');
+    expect(diffCalls[1].url.searchParams.get('cursor')).toBe('p2');
+    expect(screen.getByTestId('summary-changed')).toHaveTextContent('2');
+    expect(screen.getByTestId('summary-conflict')).toHaveTextContent('1');
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('3件選択中');
+    expect(screen.getByTestId('import-button')).toHaveTextContent('選択した従業員情報を取り込む（3件）');
+  });
+
+  it('selects all within the filter, never the conflicts', async () => {
+    installFetch();
+    renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/jobkan_to_smarthr', path: '/integrations/jobkan/:direction' });
+    await screen.findByTestId('summary-all');
+    await userEvent.click(within(screen.getByTestId('status-filter')).getByLabelText(/差分なし/));
+    const selectAll = screen.getByRole('checkbox', { name: /表示中の従業員をすべて選択（1件）/ });
+    await userEvent.click(selectAll);
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('4件選択中');
+    await userEvent.click(within(screen.getByTestId('status-filter')).getByLabelText(/すべて/));
+    const selectAll2 = screen.getByRole('checkbox', { name: /表示中の従業員をすべて選択（4件）/ });
+    expect(selectAll2).toBeChecked();
+    await userEvent.click(selectAll2);
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('0件選択中');
+    expect(screen.getByTestId('import-button')).toHaveAttribute('aria-disabled', 'true');
+  });
+
+  it('imports with an Idempotency-Key that a double click reuses', async () => {
+    const calls = installFetch();
+    renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/jobkan_to_smarthr', path: '/integrations/jobkan/:direction' });
+    await screen.findByTestId('summary-all');
+    await userEvent.click(screen.getByTestId('import-button'));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByTestId('confirm-body')).toHaveTextContent('3件の従業員情報をSmartHRに取り込みます。');
+    const action = within(dialog).getByRole('button', { name: '取り込む' });
+    await userEvent.dblClick(action);
+    await waitFor(() => expect(screen.getByTestId('elsewhere')).toBeInTheDocument());
+    const posts = calls.filter((c) => c.method === 'POST' && c.url.pathname === '/api/v1/imports');
+    expect(posts.length).toBeGreaterThanOrEqual(1);
+    const keys = new Set(posts.map((p) => p.headers.get('Idempotency-Key')));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(posts[0].headers.get('X-CSRF-Token')).toBe('csrf-1');
+    expect(posts[0].body).toEqual({
+      integration: 'jobkan',
+      direction: 'jobkan_to_smarthr',
+      employees: [
+        { employee_number: '0002', fingerprint: 'fp-0002' },
+        { employee_number: '0003', fingerprint: 'fp-0003' },
+        { employee_number: '0005', fingerprint: 'fp-0005' },
+      ],
+    });
+  });
+
+  it('does not let a viewer import', async () => {
+    installFetch('viewer');
+    renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/smarthr_to_jobkan', path: '/integrations/jobkan/:direction' });
+    await screen.findByTestId('summary-all');
+    await waitFor(() => expect(screen.getByTestId('import-button')).toHaveAttribute('aria-disabled', 'true'));
+    expect(screen.getByText('閲覧者は取り込みを実行できません。')).toBeInTheDocument();
+  });
+
+  it('rejects an unknown direction', () => {
+    installFetch();
+    renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/sideways', path: '/integrations/jobkan/:direction' });
+    expect(screen.getByText('取り込みの方向が正しくありません。')).toBeInTheDocument();
+  });
+});

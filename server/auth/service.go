@@ -1,0 +1,406 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"hrbridge/server/store"
+)
+
+// Defaults of a Service (docs/security.md).
+const (
+	DefaultIdleTimeout     = 12 * time.Hour
+	DefaultSessionLifetime = 7 * 24 * time.Hour
+	DefaultThrottleWindow  = 15 * time.Minute
+	DefaultAccountLimit    = 5  // failed sign-ins per account per window
+	DefaultAddressLimit    = 20 // failed sign-ins per client address per window
+	// TouchEvery bounds how often a session's last_seen_at and a token's
+	// last_used_at are written: at most once a minute each.
+	TouchEvery = time.Minute
+	// TokenPrefix starts every API token, so that one is recognisable
+	// (and findable by secret scanners) wherever it leaks.
+	TokenPrefix = "hrb_"
+)
+
+// Errors of the Service.
+var (
+	// ErrBadCredentials is a failed sign-in: the e-mail is unknown or the
+	// password wrong (deliberately not said which).
+	ErrBadCredentials = errors.New("wrong e-mail or password")
+	// ErrUnauthenticated means a session or token is unknown, expired or revoked.
+	ErrUnauthenticated = errors.New("not signed in")
+	// ErrEmailTaken means a user with this e-mail exists.
+	ErrEmailTaken = errors.New("a user with this e-mail already exists")
+)
+
+// InvalidError is input that cannot be accepted (a 422).
+type InvalidError struct{ Field, Reason string }
+
+func (e *InvalidError) Error() string { return e.Field + ": " + e.Reason }
+
+// ThrottledError means too many failed sign-ins: try again after RetryAfter.
+type ThrottledError struct {
+	RetryAfter time.Duration
+	By         string // "account" or "address"
+}
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("too many failed sign-ins for this %s; try again in %s", e.By, e.RetryAfter.Round(time.Second))
+}
+
+// Service is users, sessions and API tokens over the store.
+type Service struct {
+	st *store.Store
+	// Now is the clock (tests move it).
+	Now             func() time.Time
+	IdleTimeout     time.Duration
+	SessionLifetime time.Duration
+	ThrottleWindow  time.Duration
+	AccountLimit    int
+	AddressLimit    int
+}
+
+// NewService returns a Service with the documented defaults.
+func NewService(st *store.Store) *Service {
+	return &Service{
+		st:              st,
+		Now:             func() time.Time { return time.Now().UTC() },
+		IdleTimeout:     DefaultIdleTimeout,
+		SessionLifetime: DefaultSessionLifetime,
+		ThrottleWindow:  DefaultThrottleWindow,
+		AccountLimit:    DefaultAccountLimit,
+		AddressLimit:    DefaultAddressLimit,
+	}
+}
+
+func (s *Service) now() time.Time { return store.Micro(s.Now()) }
+
+// NormalizeEmail trims and lower-cases an e-mail address.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// CreateUser adds a user with an argon2id hash of password.
+func (s *Service) CreateUser(ctx context.Context, email, password, role string) (*store.User, error) {
+	email = NormalizeEmail(email)
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+		return nil, &InvalidError{"email", "not an e-mail address"}
+	}
+	if role != RoleAdmin && role != RoleViewer {
+		return nil, &InvalidError{"role", "must be admin or viewer"}
+	}
+	if len([]rune(password)) < MinPasswordLength {
+		return nil, &InvalidError{"password", fmt.Sprintf("must have at least %d characters", MinPasswordLength)}
+	}
+	if len(password) > 1000 {
+		return nil, &InvalidError{"password", "must have at most 1000 bytes"}
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	u := &store.User{ID: uuid.NewString(), Email: email, PasswordHash: hash, Role: role, CreatedAt: now, UpdatedAt: now}
+	if err := s.st.CreateUser(ctx, u); err != nil {
+		if store.IsUniqueViolation(err) {
+			return nil, ErrEmailTaken
+		}
+		return nil, err
+	}
+	return u, nil
+}
+
+// EnsureFirstAdmin creates an administrator when there is no user at all. It
+// reports false when a user exists (or another instance created one first).
+func (s *Service) EnsureFirstAdmin(ctx context.Context, email, password string) (bool, error) {
+	n, err := s.st.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return false, err
+	}
+	if _, err := s.CreateUser(ctx, email, password, RoleAdmin); err != nil {
+		if errors.Is(err, ErrEmailTaken) {
+			return false, nil
+		}
+		return false, err
+	}
+	return true, nil
+}
+
+// NewSession is a signed-in browser session: the cookie values, shown to the
+// browser only (the database keeps their hashes).
+type NewSession struct {
+	Principal Principal
+	Token     string // the hrbridge_session cookie
+	CSRFToken string // the hrbridge_csrf cookie
+	ExpiresAt time.Time
+}
+
+// Login checks the e-mail and password and starts a new session. previous,
+// the session cookie the browser already had (if any), is revoked: each
+// sign-in gets a fresh session id (no session fixation). Too many failures
+// for the account or the client address is a *ThrottledError, checked
+// before the password.
+func (s *Service) Login(ctx context.Context, email, password string, c Client, previous string) (*NewSession, error) {
+	email = NormalizeEmail(email)
+	now := s.now()
+	if err := s.throttled(ctx, email, c.IP, now); err != nil {
+		return nil, err
+	}
+	u, err := s.st.UserByEmail(ctx, email)
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		burnPasswordCheck(password)
+		return nil, s.failed(ctx, email, c.IP, now)
+	case err != nil:
+		return nil, err
+	}
+	ok, err := VerifyPassword(u.PasswordHash, password)
+	if err != nil {
+		return nil, fmt.Errorf("verify the password of %s: %w", u.Email, err)
+	}
+	if !ok {
+		return nil, s.failed(ctx, email, c.IP, now)
+	}
+	if err := s.st.ClearLoginFailures(ctx, email); err != nil {
+		slog.WarnContext(ctx, "clear login failures", "err", err)
+	}
+	if previous != "" {
+		if err := s.st.RevokeSession(ctx, HashToken(previous), now); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.st.DeleteSessionsBefore(ctx, now); err != nil {
+		slog.WarnContext(ctx, "delete old sessions", "err", err)
+	}
+	ns := &NewSession{Token: RandomToken(), CSRFToken: RandomToken(), ExpiresAt: now.Add(s.SessionLifetime)}
+	se := &store.Session{
+		ID: HashToken(ns.Token), UserID: u.ID, CSRFToken: HashToken(ns.CSRFToken),
+		IP: c.IP, UserAgent: truncate(c.UserAgent, 500),
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: ns.ExpiresAt,
+	}
+	if err := s.st.CreateSession(ctx, se); err != nil {
+		return nil, err
+	}
+	ns.Principal = Principal{UserID: u.ID, Email: u.Email, Role: u.Role, Via: ViaSession, SessionID: se.ID}
+	return ns, nil
+}
+
+func (s *Service) failed(ctx context.Context, email, ip string, now time.Time) error {
+	if err := s.st.AddLoginFailure(ctx, email, ip, now); err != nil {
+		return err
+	}
+	if err := s.st.PruneLoginFailures(ctx, now.Add(-s.ThrottleWindow)); err != nil {
+		slog.WarnContext(ctx, "prune login failures", "err", err)
+	}
+	return ErrBadCredentials
+}
+
+// throttled is a *ThrottledError when the account or the address has
+// reached its limit of failures within the window.
+func (s *Service) throttled(ctx context.Context, email, ip string, now time.Time) error {
+	since := now.Add(-s.ThrottleWindow)
+	var worst *ThrottledError
+	check := func(key string, byIP bool, limit int, by string) error {
+		if limit <= 0 || key == "" {
+			return nil
+		}
+		n, nth, err := s.st.LoginFailureWindow(ctx, key, byIP, since, limit)
+		if err != nil {
+			return err
+		}
+		if n >= int64(limit) {
+			wait := nth.Add(s.ThrottleWindow).Sub(now)
+			if wait < time.Second {
+				wait = time.Second
+			}
+			if worst == nil || wait > worst.RetryAfter {
+				worst = &ThrottledError{RetryAfter: wait, By: by}
+			}
+		}
+		return nil
+	}
+	if err := check(email, false, s.AccountLimit, "account"); err != nil {
+		return err
+	}
+	if err := check(ip, true, s.AddressLimit, "address"); err != nil {
+		return err
+	}
+	if worst != nil {
+		return worst
+	}
+	return nil
+}
+
+// SessionAuth is an authenticated session: who, and the hash of its CSRF token.
+type SessionAuth struct {
+	Principal Principal
+	CSRFHash  string
+}
+
+// CSRFValid reports whether the X-CSRF-Token header value matches the session's.
+func (a SessionAuth) CSRFValid(header string) bool {
+	return header != "" && tokenEqual(header, a.CSRFHash)
+}
+
+// Session authenticates a session cookie. An unknown, revoked, idle (no
+// request for IdleTimeout) or expired session is ErrUnauthenticated.
+func (s *Service) Session(ctx context.Context, token string) (*SessionAuth, error) {
+	if token == "" || len(token) > 200 {
+		return nil, ErrUnauthenticated
+	}
+	se, u, err := s.st.SessionWithUser(ctx, HashToken(token))
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("%w: unknown session", ErrUnauthenticated)
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	switch {
+	case se.RevokedAt != nil:
+		return nil, fmt.Errorf("%w: the session was signed out", ErrUnauthenticated)
+	case !now.Before(se.ExpiresAt):
+		return nil, fmt.Errorf("%w: the session expired", ErrUnauthenticated)
+	case !now.Before(se.LastSeenAt.Add(s.IdleTimeout)):
+		return nil, fmt.Errorf("%w: the session expired after inactivity", ErrUnauthenticated)
+	}
+	if now.Sub(se.LastSeenAt) >= TouchEvery {
+		if err := s.st.TouchSession(ctx, se.ID, now); err != nil {
+			slog.WarnContext(ctx, "touch session", "err", err)
+		}
+	}
+	return &SessionAuth{
+		Principal: Principal{UserID: u.ID, Email: u.Email, Role: u.Role, Via: ViaSession, SessionID: se.ID},
+		CSRFHash:  se.CSRFToken,
+	}, nil
+}
+
+// Logout revokes the session with this id (Principal.SessionID).
+func (s *Service) Logout(ctx context.Context, sessionID string) error {
+	return s.st.RevokeSession(ctx, sessionID, s.now())
+}
+
+// Token authenticates an API token (the Bearer credential). An unknown,
+// revoked or expired token is ErrUnauthenticated. The token acts as its
+// owner with the owner's current role, narrowed by its scopes.
+func (s *Service) Token(ctx context.Context, token string) (Principal, error) {
+	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 200 {
+		return Principal{}, fmt.Errorf("%w: not an hrbridge API token", ErrUnauthenticated)
+	}
+	t, u, err := s.st.APITokenByHash(ctx, HashToken(token))
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Principal{}, fmt.Errorf("%w: unknown API token", ErrUnauthenticated)
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	now := s.now()
+	switch {
+	case t.RevokedAt != nil:
+		return Principal{}, fmt.Errorf("%w: the API token was revoked", ErrUnauthenticated)
+	case t.ExpiresAt != nil && !now.Before(*t.ExpiresAt):
+		return Principal{}, fmt.Errorf("%w: the API token expired", ErrUnauthenticated)
+	}
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= TouchEvery {
+		if err := s.st.TouchAPIToken(ctx, t.ID, now); err != nil {
+			slog.WarnContext(ctx, "touch API token", "err", err)
+		}
+	}
+	return Principal{
+		UserID: u.ID, Email: u.Email, Role: u.Role, Via: ViaToken,
+		Scopes: SplitScopes(t.Scopes), TokenID: t.ID, TokenName: t.Name,
+	}, nil
+}
+
+// SplitScopes reads the stored, comma separated scopes.
+func SplitScopes(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// CreateToken makes an API token owned by owner. The secret is returned
+// once; only its SHA-256 is stored.
+func (s *Service) CreateToken(ctx context.Context, owner Principal, name string, scopes []string, expiresAt *time.Time) (*store.APIToken, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 100 {
+		return nil, "", &InvalidError{"body.name", "must have 1 to 100 characters"}
+	}
+	var read, imp bool
+	for _, sc := range scopes {
+		switch sc {
+		case ScopeRead:
+			read = true
+		case ScopeImport:
+			imp = true
+		default:
+			return nil, "", &InvalidError{"body.scopes", fmt.Sprintf("unknown scope %q", sc)}
+		}
+	}
+	var canon []string
+	if read {
+		canon = append(canon, ScopeRead)
+	}
+	if imp {
+		canon = append(canon, ScopeImport)
+	}
+	if len(canon) == 0 {
+		return nil, "", &InvalidError{"body.scopes", "at least one scope is needed"}
+	}
+	now := s.now()
+	var exp *time.Time
+	if expiresAt != nil {
+		e := store.Micro(*expiresAt)
+		if !e.After(now) {
+			return nil, "", &InvalidError{"body.expires_at", "must be in the future"}
+		}
+		exp = &e
+	}
+	secret := TokenPrefix + RandomToken()
+	t := &store.APIToken{
+		ID: uuid.NewString(), Name: name, TokenHash: HashToken(secret), Prefix: secret[:len(TokenPrefix)+8],
+		Scopes: strings.Join(canon, ","), UserID: owner.UserID, CreatedAt: now, ExpiresAt: exp,
+	}
+	if err := s.st.CreateAPIToken(ctx, t); err != nil {
+		return nil, "", err
+	}
+	return t, secret, nil
+}
+
+// ListTokens lists every API token, newest first.
+func (s *Service) ListTokens(ctx context.Context, limit int, after *store.Keyset) ([]store.APITokenWithOwner, error) {
+	return s.st.ListAPITokens(ctx, limit, after)
+}
+
+// RevokeToken revokes a token at once; gorm.ErrRecordNotFound when there is none.
+func (s *Service) RevokeToken(ctx context.Context, id string) (*store.APIToken, error) {
+	return s.st.RevokeAPIToken(ctx, id, s.now())
+}
+
+// UserEmail returns a user's e-mail ("" when unknown).
+func (s *Service) UserEmail(ctx context.Context, id string) string {
+	u, err := s.st.UserByID(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return u.Email
+}
+
+// truncate cuts s to at most n bytes of valid UTF-8 (PostgreSQL refuses
+// anything else, and a header may hold any bytes).
+func truncate(s string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.ToValidUTF8(s, "")
+}
