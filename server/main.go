@@ -4,13 +4,18 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -62,6 +67,8 @@ func run(ctx context.Context, args []string) error {
 		return a.Serve(ctx, nil)
 	case "sandbox":
 		return serveSandbox(ctx, cfg)
+	case "users":
+		return usersCommand(ctx, cfg, args, os.Stdin)
 	case "migrate":
 		st, err := store.Open(cfg.DatabaseURL)
 		if err != nil {
@@ -97,5 +104,36 @@ func serveSandbox(ctx context.Context, cfg config.Config) error {
 	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
 		return err
 	}
+	return nil
+}
+
+// usersCommand is `hrbridge users create --email E --role admin|viewer`,
+// with the password read from the first line of stdin (so that it appears
+// neither in the process list nor in the shell history).
+func usersCommand(ctx context.Context, cfg config.Config, args []string, stdin *os.File) error {
+	if len(args) == 0 || args[0] != "create" {
+		return fmt.Errorf("usage: hrbridge users create --email E --role admin|viewer (password on stdin)")
+	}
+	fs := flag.NewFlagSet("users create", flag.ContinueOnError)
+	email := fs.String("email", "", "the user's e-mail address (their sign-in name)")
+	role := fs.String("role", "viewer", "admin (configure the connection, import) or viewer (read diffs and history)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" {
+		return fmt.Errorf("--email is required")
+	}
+	if st, err := stdin.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+		fmt.Fprint(os.Stderr, "Password (the input is visible; pipe it in to avoid that): ")
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read the password from stdin: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if err := app.CreateUser(ctx, cfg, *email, *role, password); err != nil {
+		return err
+	}
+	fmt.Printf("user created: %s (%s)\n", strings.ToLower(strings.TrimSpace(*email)), *role)
 	return nil
 }

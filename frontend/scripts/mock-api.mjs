@@ -355,8 +355,9 @@ async function file(res, url) {
   } catch {
     p = join(DIST, 'index.html');
   }
+  const data = await readFile(p);
   res.writeHead(200, { 'Content-Type': MIME[extname(p)] ?? 'application/octet-stream' });
-  res.end(await readFile(p));
+  res.end(data);
 }
 
 createServer(async (req, res) => {
@@ -369,6 +370,7 @@ createServer(async (req, res) => {
     if (url.pathname.startsWith('/sandbox/')) return await sandbox(req, res, url);
     return await file(res, url);
   } catch (e) {
-    problem(res, 500, 'Internal Server Error', String(e));
+    if (res.headersSent) res.end();
+    else problem(res, 500, 'Internal Server Error', String(e));
   }
 }).listen(PORT, '127.0.0.1', () => console.log(`mock hrbridge on http://127.0.0.1:${PORT} (${EMAIL} / ${PASSWORD}, ${SIZE} employees per direction)`));

@@ -11,7 +11,9 @@ import (
 
 	"hrbridge/server/audit"
 	"hrbridge/server/auth"
+	"hrbridge/server/config"
 	"hrbridge/server/httpapi"
+	"hrbridge/server/store"
 )
 
 // stdout receives the sandbox administrator's credentials (tests swap it).
@@ -74,19 +76,38 @@ func (a *App) firstAdmin(ctx context.Context) error {
 		}
 		email, password, generated = SandboxAdminEmail, auth.RandomToken()[:20], true
 	}
-	created, err := a.Auth.EnsureFirstAdmin(ctx, email, password)
+	u, err := a.Auth.EnsureFirstAdmin(ctx, email, password)
 	if err != nil {
 		return fmt.Errorf("create the first administrator %s: %w", email, err)
 	}
-	if !created {
+	if u == nil {
 		return nil
 	}
-	slog.InfoContext(ctx, "first administrator created", "email", auth.NormalizeEmail(email))
-	a.Audit.Record(ctx, audit.UserCreated, "user:"+auth.NormalizeEmail(email), map[string]any{"role": auth.RoleAdmin, "by": "first start"})
+	slog.InfoContext(ctx, "first administrator created", "email", u.Email)
+	a.Audit.Record(ctx, audit.UserCreated, "user:"+u.ID, map[string]any{"email": u.Email, "role": u.Role, "by": "first start"})
 	if generated {
 		fmt.Fprintf(stdout, "\nhrbridge: sandbox administrator created (shown only this once)\n"+
 			"  e-mail:   %s\n  password: %s\n"+
 			"Set HRBRIDGE_ADMIN_EMAIL/HRBRIDGE_ADMIN_PASSWORD or run `hrbridge users create` to choose your own.\n\n", email, password)
 	}
+	return nil
+}
+
+// CreateUser is `hrbridge users create`: it migrates the database if needed
+// and adds a user.
+func CreateUser(ctx context.Context, cfg config.Config, email, role, password string) error {
+	st, err := store.Open(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	u, err := auth.NewService(st).CreateUser(ctx, email, password, role)
+	if err != nil {
+		return err
+	}
+	audit.New(st).Record(ctx, audit.UserCreated, "user:"+u.ID, map[string]any{"email": u.Email, "role": u.Role, "by": "hrbridge users create"})
 	return nil
 }

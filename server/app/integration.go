@@ -18,5 +18,5 @@ func (a *App) setupIntegration(h *httpapi.Handlers) {
 	}
 	a.Conns = integration.New(a.Store, a.Secrets, root)
 	a.Snapshots = diffs.New(a.Conns, a.Cfg.DiffSnapshotTTL)
-	h.Integration = httpapi.Integration{Conns: a.Conns, Snapshots: a.Snapshots}
+	h.Integration = httpapi.Integration{Conns: a.Conns, Snapshots: a.Snapshots, Audit: a.Audit}
 }

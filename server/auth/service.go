@@ -117,19 +117,17 @@ func (s *Service) CreateUser(ctx context.Context, email, password, role string) 
 }
 
 // EnsureFirstAdmin creates an administrator when there is no user at all. It
-// reports false when a user exists (or another instance created one first).
-func (s *Service) EnsureFirstAdmin(ctx context.Context, email, password string) (bool, error) {
+// returns nil when a user exists (or another instance created one first).
+func (s *Service) EnsureFirstAdmin(ctx context.Context, email, password string) (*store.User, error) {
 	n, err := s.st.CountUsers(ctx)
 	if err != nil || n > 0 {
-		return false, err
+		return nil, err
 	}
-	if _, err := s.CreateUser(ctx, email, password, RoleAdmin); err != nil {
-		if errors.Is(err, ErrEmailTaken) {
-			return false, nil
-		}
-		return false, err
+	u, err := s.CreateUser(ctx, email, password, RoleAdmin)
+	if errors.Is(err, ErrEmailTaken) {
+		return nil, nil
 	}
-	return true, nil
+	return u, err
 }
 
 // NewSession is a signed-in browser session: the cookie values, shown to the

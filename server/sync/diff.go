@@ -60,9 +60,12 @@ type Item struct {
 	// Target is the one target employee matched, pointing into the slice
 	// given to Diff; nil for new employees and when several match.
 	Target *Employee
-	// Want is the target record to write, in the target's representation:
-	// for new employees the source's values, for changed ones a copy of
-	// *Target with the changed fields replaced. Zero for conflicts.
+	// Want is the target record to write, in the target's representation
+	// (employment type as a name for SmartHR, a code for Jobkan; dates as
+	// YYYY-MM-DD; other values as the source holds them): for new employees
+	// the source's values, with the normalised number and, into Jobkan, the
+	// generated e-mail; for changed ones a copy of *Target with the changed
+	// fields replaced. Zero for unchanged employees and conflicts.
 	Want Employee
 	// Write names the fields of Want to send: every field with a value
 	// (employee_number included) to create, the changed fields to update,
@@ -84,7 +87,24 @@ type Result struct {
 
 // Diff compares every source employee with the target employee of the same
 // normalised 社員番号, by the rules of DESIGN.md §2. It is pure and
-// deterministic. dir must be valid.
+// deterministic (large diffs use every CPU; the result does not depend on
+// it). dir must be valid.
+//
+// Compared, both ways: last_name, first_name, hired_on, employment_type
+// (through the value map), phone, birth_date; jobkan_to_smarthr also
+// employment_status, except that a source that is absent (休職) or blank is
+// left out of comparison and writing. smarthr_to_jobkan creates employees
+// with email "<number>@example.jp" and never compares email.
+//
+// A source value compared blank against a target value is a change (it
+// blanks the target), unless the target refuses it: SmartHR a name or a
+// birth date, Jobkan a name; no one is created without both names
+// (target_refuses_blank). Values that cannot be written safely make the
+// employee a conflict: a blank or duplicated number (on either side), a
+// source employment type outside the map, a source date that is not a date,
+// an unknown source employment_status, or a number that makes no e-mail
+// local part (invalid_value). ReasonCode is the first problem found;
+// ReasonDetail lists them all.
 func Diff(dir Direction, source, target []Employee, s Settings) Result {
 	e := newEngine(dir, s)
 	skeys := make([]string, len(source))

@@ -9,7 +9,7 @@ import (
 type mod func(*Employee)
 
 func set(f Field, v string) mod { return func(e *Employee) { e.Set(f, v) } }
-func withID(id string) mod     { return func(e *Employee) { e.ID = id } }
+func withID(id string) mod      { return func(e *Employee) { e.ID = id } }
 
 // jobkanEmp and smarthrEmp are the same person as each system holds them.
 func jobkanEmp(number string, mods ...mod) Employee {

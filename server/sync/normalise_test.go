@@ -19,11 +19,11 @@ func TestNormaliseText(t *testing.T) {
 		{"Emma \t Smith", "Emma Smith"},
 		{"ＡＢＣ１２３", "ABC123"},
 		{"Ｅ０００１", "E0001"},
-		{"ｶﾞｲｼｬ", "ガイシャ"},       // half-width katakana with a voiced mark
+		{"ｶﾞｲｼｬ", "ガイシャ"}, // half-width katakana with a voiced mark
 		{"ﾊﾟｰﾄ・ｱﾙﾊﾞｲﾄ", "パート・アルバイト"}, // and ｰ
 		{"ﾊﾟｰﾄ･ｱﾙﾊﾞｲﾄ", "パート・アルバイト"}, // half-width middle dot
-		{"e\u0301", "é"},         // canonical composition
-		{"a\u00a0b", "a b"},      // no-break space
+		{"e\u0301", "é"},    // canonical composition
+		{"a\u00a0b", "a b"}, // no-break space
 		{"正社員\n", "正社員"},
 		{"employed", "employed"},
 	} {

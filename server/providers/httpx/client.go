@@ -134,10 +134,12 @@ func (c *Client) DoJSON(ctx context.Context, req Request, out any) (*Response, e
 // Do sends req, retrying as Config allows. Any answer outside 2xx is an *Error.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	for attempt := 1; ; attempt++ {
-		if err := c.lim.Wait(ctx); err != nil {
+		release, err := c.lim.Wait(ctx)
+		if err != nil {
 			return nil, c.fail(ctx, req, attempt-1, err)
 		}
 		resp, body, err := c.once(ctx, req)
+		release()
 		if err == nil && resp.StatusCode/100 == 2 {
 			return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 		}

@@ -17,29 +17,36 @@ type Limits struct {
 // NoLimit turns a window off in the provider packages' options.
 const NoLimit = -1
 
-// margin widens each window a little so that scheduling and network jitter
-// between our clock and the provider's never squeeze N+1 requests into one of
-// its windows.
-const margin = 20 // window/margin, i.e. 5%
+// margin widens each window by 1/margin (1%), for servers that count in
+// coarse ticks.
+const margin = 100
 
-// limiter keeps every sliding window of its length below its count: a request
-// is granted only when the request `count` grants ago is older than the window.
-// Unlike a token bucket this holds for any alignment of the provider's windows,
-// fixed or sliding, which is what "never a 429" needs.
+// limiter keeps every window of the provider's below its count, whatever the
+// network does. Each window has count slots, used in turn; a slot is reused
+// only a span after its previous request's answer came back. The provider
+// counted that request before answering it, and counts the new one after we
+// send it, so no span on the provider's clock ever holds more than count
+// requests — for fixed or sliding windows, and however late a request arrives.
 type limiter struct {
 	mu      sync.Mutex
 	windows []*window
-	paused  time.Time // nothing is granted before this (a 429 told us to wait)
+	paused  time.Time     // nothing is granted before this (a 429 told us to wait)
+	changed chan struct{} // closed and replaced when a slot is released
 }
 
 type window struct {
 	span  time.Duration
-	grant []time.Time // ring of the last len(grant) grant times
-	next  int         // oldest slot
+	slots []slot
+	next  int // the slot granted longest ago
+}
+
+type slot struct {
+	done time.Time // when its last request ended; zero: never used
+	busy bool      // its request is in flight
 }
 
 func newLimiter(l Limits) *limiter {
-	lim := &limiter{}
+	lim := &limiter{changed: make(chan struct{})}
 	lim.add(l.PerSecond, time.Second)
 	lim.add(l.PerHour, time.Hour)
 	return lim
@@ -47,34 +54,67 @@ func newLimiter(l Limits) *limiter {
 
 func (l *limiter) add(n int, span time.Duration) {
 	if n > 0 {
-		l.windows = append(l.windows, &window{span: span + span/margin, grant: make([]time.Time, n)})
+		l.windows = append(l.windows, &window{span: span + span/margin, slots: make([]slot, n)})
 	}
 }
 
-// Wait blocks until a request may be sent, and records it.
-func (l *limiter) Wait(ctx context.Context) error {
+// Wait blocks until a request may be sent. The caller must call release once
+// the request has ended, answered or not.
+func (l *limiter) Wait(ctx context.Context) (release func(), err error) {
 	for {
 		l.mu.Lock()
 		now := time.Now()
-		wait := l.paused.Sub(now)
+		wait, busy := l.paused.Sub(now), false
 		for _, w := range l.windows {
-			if t := w.grant[w.next]; !t.IsZero() {
-				wait = max(wait, t.Add(w.span).Sub(now))
+			s := w.slots[w.next]
+			busy = busy || s.busy
+			if !s.done.IsZero() {
+				wait = max(wait, s.done.Add(w.span).Sub(now))
 			}
 		}
-		if wait <= 0 {
-			for _, w := range l.windows {
-				w.grant[w.next] = now
-				w.next = (w.next + 1) % len(w.grant)
+		if !busy && wait <= 0 {
+			taken := make([]int, len(l.windows))
+			for i, w := range l.windows {
+				taken[i] = w.next
+				w.slots[w.next].busy = true
+				w.next = (w.next + 1) % len(w.slots)
 			}
 			l.mu.Unlock()
-			return nil
+			var once sync.Once
+			return func() { once.Do(func() { l.release(taken) }) }, nil
 		}
+		changed := l.changed
 		l.mu.Unlock()
-		if err := sleep(ctx, wait); err != nil {
-			return err
+
+		var timer *time.Timer
+		var fired <-chan time.Time
+		if wait > 0 {
+			timer = time.NewTimer(wait)
+			fired = timer.C
+		}
+		select {
+		case <-ctx.Done():
+		case <-changed:
+		case <-fired:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 	}
+}
+
+func (l *limiter) release(taken []int) {
+	l.mu.Lock()
+	now := time.Now()
+	for i, w := range l.windows {
+		w.slots[taken[i]] = slot{done: now}
+	}
+	close(l.changed)
+	l.changed = make(chan struct{})
+	l.mu.Unlock()
 }
 
 // Pause holds every request of this client until t.

@@ -1,0 +1,537 @@
+package imports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	gosync "sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"hrbridge/server/problem"
+	"hrbridge/server/providers/httpx"
+	"hrbridge/server/store"
+	"hrbridge/server/sync"
+)
+
+// importMaxAttempts bounds the runs of an import job that end in an error
+// (both providers unreachable, say); each waits longer (NextRetry), and the
+// last one fails the remaining employees. Runs that hand over (JobSnooze)
+// do not count.
+const importMaxAttempts = 25
+
+// ImportArgs is the job of one import.
+type ImportArgs struct {
+	ImportID string `json:"import_id"`
+}
+
+// Kind is the River job kind.
+func (ImportArgs) Kind() string { return "import" }
+
+type importWorker struct {
+	river.WorkerDefaults[ImportArgs]
+	s *Service
+}
+
+// Timeout bounds one run. River rescues a job only once it has run longer
+// than its timeout, so a job without one would never be rescued after a
+// crash; instead each run works for at most RescueAfter and hands the rest
+// over to the next run (see Service.work).
+func (w *importWorker) Timeout(*river.Job[ImportArgs]) time.Duration { return w.s.cfg.RescueAfter }
+
+// NextRetry: a provider outage is retried soon, then less often, at least
+// every 5 minutes.
+func (w *importWorker) NextRetry(job *river.Job[ImportArgs]) time.Time {
+	n := max(job.Attempt, 1)
+	return time.Now().Add(min(time.Duration(n*n)*5*time.Second, 5*time.Minute))
+}
+
+func (w *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) error {
+	return w.s.work(ctx, job)
+}
+
+// run is the state of one run of an import job.
+type run struct {
+	imp      store.Import
+	dir      sync.Direction
+	settings sync.Settings
+	target   sync.Connector
+	src, tgt map[string][]sync.Employee // both sides by normalised number, listed at the start of the run
+	log      *slog.Logger
+	recErr   atomic.Value // the first error recording a result
+}
+
+// work is one run of an import job: it lists both sides, then settles the
+// pending employees in position order, several at a time, until none is
+// left, the import is canceled, the instance stops or the run's time is up;
+// in the last two cases the job is snoozed so that the next run (here or on
+// another instance) goes on.
+func (s *Service) work(ctx context.Context, job *river.Job[ImportArgs]) error {
+	start := time.Now()
+	log := s.log.With("import_id", job.Args.ImportID, "job_id", job.ID, "attempt", job.Attempt)
+	imp, err := s.Get(ctx, job.Args.ImportID)
+	var p *problem.Problem
+	if errors.As(err, &p) && p.Status == http.StatusNotFound {
+		log.Warn("import job without its import; dropped")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if Finished(imp.Status) {
+		return nil
+	}
+	dir := sync.Direction(imp.Direction)
+
+	unlock, ok, err := s.lockTarget(ctx, dir)
+	if err != nil {
+		return err
+	}
+	if !ok { // another instance is importing into the same system
+		return river.JobSnooze(2 * time.Second)
+	}
+	defer unlock()
+
+	db := s.st.DB.WithContext(ctx)
+	// An import into the same system that is part-way (between two runs, or
+	// waiting to be rescued) goes first: imports run one after the other.
+	var busy int64
+	if err := db.Model(&store.Import{}).Where("direction = ? AND status = ? AND id <> ?", imp.Direction, StatusRunning, imp.ID).
+		Count(&busy).Error; err != nil {
+		return err
+	}
+	if busy > 0 {
+		return river.JobSnooze(time.Second)
+	}
+	res := db.Model(&store.Import{}).Where("id = ? AND status IN ?", imp.ID, []string{StatusQueued, StatusRunning}).
+		Updates(map[string]any{"status": StatusRunning, "started_at": gorm.Expr("COALESCE(started_at, ?)", now())})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 { // canceled while queued
+		return nil
+	}
+	if imp.Status == StatusQueued {
+		log.Info("import started", "direction", imp.Direction, "total", imp.Total)
+	} else {
+		log.Info("import resumed", "direction", imp.Direction, "done", imp.Done, "total", imp.Total)
+	}
+
+	pair, err := s.conns.Connectors(ctx)
+	if err != nil {
+		return s.giveUp(ctx, job, imp, err, log)
+	}
+	source, target := pair.Sides(dir)
+	srcRows, tgtRows, err := listBoth(ctx, source, target)
+	if err != nil {
+		if ctx.Err() != nil && s.isStopping() {
+			return river.JobSnooze(0)
+		}
+		if ctx.Err() != nil {
+			err = fmt.Errorf("listing both systems took longer than a run may last (%s); raise HRBRIDGE_JOB_RESCUE_AFTER: %w", s.cfg.RescueAfter, err)
+		}
+		return s.giveUp(ctx, job, imp, err, log)
+	}
+	listed := time.Since(start)
+	if listed > s.cfg.RescueAfter/2 {
+		log.Warn("listing both systems took more than half of a run; consider raising HRBRIDGE_JOB_RESCUE_AFTER", "took", listed)
+	}
+	r := &run{imp: imp, dir: dir, settings: pair.Connection.Settings(), target: target,
+		src: index(srcRows), tgt: index(tgtRows), log: log}
+
+	var todo []store.ImportResult
+	if err := db.Where("import_id = ? AND status IN ?", imp.ID, []string{ResultPending, ResultWriting}).
+		Order("position").Find(&todo).Error; err != nil {
+		return err
+	}
+
+	// Cancellation is noticed within a quarter of a second.
+	var canceled atomic.Bool
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go s.watchCancel(watchCtx, imp.ID, &canceled)
+
+	// Stop taking new employees with a quarter of the run left, so that those
+	// in flight finish before the run's deadline (but always make progress).
+	dispatchUntil := start.Add(s.cfg.RescueAfter * 3 / 4)
+	if least := time.Now().Add(s.cfg.RescueAfter / 8); dispatchUntil.Before(least) {
+		dispatchUntil = least
+	}
+	sem := make(chan struct{}, s.cfg.Writers)
+	var wg gosync.WaitGroup
+	handOver := false
+loop:
+	for _, res := range todo {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			handOver = true
+			break loop
+		}
+		if canceled.Load() || s.isStopping() || ctx.Err() != nil || time.Now().After(dispatchUntil) {
+			<-sem
+			handOver = !canceled.Load()
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			s.settle(ctx, r, res)
+		})
+	}
+	wg.Wait()
+	stopWatch()
+	if err, _ := r.recErr.Load().(error); err != nil {
+		return fmt.Errorf("record a result: %w", err)
+	}
+	if handOver || ctx.Err() != nil {
+		log.Info("import continues in its next run", "elapsed", time.Since(start).Round(time.Millisecond))
+		return river.JobSnooze(0)
+	}
+	return s.finish(context.WithoutCancel(ctx), imp.ID, log)
+}
+
+func (s *Service) isStopping() bool {
+	select {
+	case <-s.stopping:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *Service) watchCancel(ctx context.Context, id string, canceled *atomic.Bool) {
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		var imp store.Import
+		if err := s.st.DB.WithContext(ctx).Select("cancel_requested").Take(&imp, "id = ?", id).Error; err == nil && imp.CancelRequested {
+			canceled.Store(true)
+			return
+		}
+	}
+}
+
+// listBoth lists the source and the target at the same time.
+func listBoth(ctx context.Context, source, target sync.Connector) (src, tgt []sync.Employee, err error) {
+	var wg gosync.WaitGroup
+	var srcErr, tgtErr error
+	wg.Go(func() { src, srcErr = source.List(ctx) })
+	wg.Go(func() { tgt, tgtErr = target.List(ctx) })
+	wg.Wait()
+	return src, tgt, errors.Join(srcErr, tgtErr)
+}
+
+// index groups employees by normalised number (blank numbers match nothing).
+func index(rows []sync.Employee) map[string][]sync.Employee {
+	m := make(map[string][]sync.Employee, len(rows))
+	for _, e := range rows {
+		if k := sync.Normalise(sync.FieldEmployeeNumber, e.EmployeeNumber); k != "" {
+			m[k] = append(m[k], e)
+		}
+	}
+	return m
+}
+
+// outcome is how one employee ended.
+type outcome struct {
+	status, action, fields, code, message, name string
+}
+
+// settle decides and does what one employee needs.
+func (s *Service) settle(ctx context.Context, r *run, res store.ImportResult) {
+	key := res.EmployeeNumber
+	srcM := r.src[key]
+	var it sync.Item
+	if res.Status == ResultWriting {
+		// A run ended while this employee's write was in flight: ask the
+		// target whether it landed before writing anything again.
+		found, err := r.target.FindByNumber(ctx, key)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.record(r, res, failure(res.Action, res.ChangedFields, err))
+			}
+			return
+		}
+		tgtM := r.tgt[key]
+		if len(found) > 0 {
+			tgtM = found
+		}
+		it = sync.DiffOne(r.dir, srcM, tgtM, r.settings)
+		if it.Status == sync.StatusUnchanged {
+			s.record(r, res, outcome{status: doneStatus(res.Action), action: res.Action, fields: res.ChangedFields, name: it.DisplayName})
+			return
+		}
+	} else {
+		it = sync.DiffOne(r.dir, srcM, r.tgt[key], r.settings)
+		if it.Fingerprint != res.Fingerprint {
+			// The data moved since the administrator's preview: nothing is
+			// written; they check the new diff and import again.
+			s.record(r, res, outcome{status: ResultSkippedStale, action: ActionNone, name: it.DisplayName})
+			return
+		}
+	}
+	switch it.Status {
+	case sync.StatusUnchanged:
+		s.record(r, res, outcome{status: ResultUnchanged, action: ActionNone, name: it.DisplayName})
+	case sync.StatusNew, sync.StatusChanged:
+		s.write(ctx, r, res, it)
+	default:
+		s.record(r, res, outcome{status: ResultFailed, action: ActionNone, name: it.DisplayName,
+			code: "conflict." + it.ReasonCode, message: it.ReasonDetail})
+	}
+}
+
+// write creates or updates one employee. It records the intent (writing)
+// first, so that a run interrupted during the call checks the target before
+// writing again. A failure that may or may not have reached the provider
+// (no answer, 5xx) or that says the employee exists already (409) is
+// checked the same way and tried again, up to three times in all.
+func (s *Service) write(ctx context.Context, r *run, res store.ImportResult, it sync.Item) {
+	srcM := r.src[res.EmployeeNumber]
+	for attempt := 1; ; attempt++ {
+		action, fields := actionOf(it.Status), fieldList(it.Write)
+		if err := s.markWriting(ctx, r, res, action, fields); err != nil {
+			if ctx.Err() == nil {
+				r.recErr.CompareAndSwap(nil, err)
+			}
+			return
+		}
+		var err error
+		if it.Status == sync.StatusNew {
+			_, err = r.target.Create(ctx, it.Want)
+		} else {
+			err = r.target.Update(ctx, *it.Target, it.Want, it.Write)
+		}
+		if err == nil {
+			s.record(r, res, outcome{status: doneStatus(action), action: action, fields: fields, name: it.DisplayName})
+			return
+		}
+		if ctx.Err() != nil {
+			return // left writing: the next run settles it
+		}
+		if !ambiguous(err) || attempt == 3 {
+			s.record(r, res, failure(action, fields, err))
+			return
+		}
+		r.log.Info("write failed; checking the target before trying again", "employee_number", res.EmployeeNumber, "err", err)
+		if sleep(ctx, time.Duration(attempt)*time.Second) != nil {
+			return
+		}
+		found, ferr := r.target.FindByNumber(ctx, res.EmployeeNumber)
+		if ferr != nil {
+			if ctx.Err() == nil {
+				s.record(r, res, failure(action, fields, err))
+			}
+			return
+		}
+		next := sync.DiffOne(r.dir, srcM, found, r.settings)
+		switch next.Status {
+		case sync.StatusUnchanged: // it landed after all
+			s.record(r, res, outcome{status: doneStatus(action), action: action, fields: fields, name: it.DisplayName})
+			return
+		case sync.StatusNew, sync.StatusChanged:
+			it = next
+		default:
+			s.record(r, res, outcome{status: ResultFailed, action: action, fields: fields, name: next.DisplayName,
+				code: "conflict." + next.ReasonCode, message: next.ReasonDetail})
+			return
+		}
+	}
+}
+
+func doneStatus(action string) string {
+	if action == ActionCreate {
+		return ResultCreated
+	}
+	return ResultUpdated
+}
+
+// fieldList is the written fields as stored (comma separated), without the
+// match key.
+func fieldList(fs []sync.Field) string {
+	names := make([]string, 0, len(fs))
+	for _, f := range fs {
+		if f != sync.FieldEmployeeNumber {
+			names = append(names, string(f))
+		}
+	}
+	return strings.Join(names, ",")
+}
+
+// ambiguous reports a failed write that may have reached the provider, or
+// that a fresh look at the target may resolve.
+func ambiguous(err error) bool {
+	var he *httpx.Error
+	if !errors.As(err, &he) || he.Type == httpx.TypeCanceled {
+		return false
+	}
+	return he.HTTPStatus == 0 || he.HTTPStatus >= 500 || he.HTTPStatus == http.StatusTooManyRequests || he.HTTPStatus == http.StatusConflict
+}
+
+func failure(action, fields string, err error) outcome {
+	code, msg := errorInfo(err)
+	return outcome{status: ResultFailed, action: action, fields: fields, code: code, message: msg}
+}
+
+// errorInfo is the code and message recorded for a failure: the provider's
+// own code (e.g. "smarthr.bad_request", "jobkan.invalid_parameter") and the
+// whole text, the provider's words kept, with what to do next.
+func errorInfo(err error) (code, msg string) {
+	var he *httpx.Error
+	var p *problem.Problem
+	switch {
+	case errors.As(err, &he):
+		kind := he.Type
+		if kind == "" {
+			kind = he.Code
+		}
+		if kind == "" && he.HTTPStatus != 0 {
+			kind = fmt.Sprintf("http_%d", he.HTTPStatus)
+		}
+		if kind == "" {
+			kind = "error"
+		}
+		code = strings.ToLower(he.Provider) + "." + kind
+	case errors.As(err, &p):
+		code = "hrbridge." + strings.ToLower(strings.ReplaceAll(http.StatusText(p.Status), " ", "_"))
+		return code, clip(p.Detail, 2000)
+	default:
+		code = "hrbridge.error"
+	}
+	return clip(code, 100), clip(err.Error(), 2000)
+}
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// dbCtx is for recording what has happened: it outlives the run's context
+// (a write that landed is recorded even when the run is being stopped).
+func dbCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
+// markWriting records that res is about to be written.
+func (s *Service) markWriting(ctx context.Context, r *run, res store.ImportResult, action, fields string) error {
+	ctx, cancel := dbCtx(ctx)
+	defer cancel()
+	return s.st.DB.WithContext(ctx).Model(&store.ImportResult{}).
+		Where("import_id = ? AND position = ? AND status IN ?", res.ImportID, res.Position, []string{ResultPending, ResultWriting}).
+		Updates(map[string]any{"status": ResultWriting, "action": action, "changed_fields": fields}).Error
+}
+
+// counter is the import column an outcome adds to.
+func counter(status string) string {
+	switch status {
+	case ResultCreated:
+		return "created_count"
+	case ResultUpdated:
+		return "updated_count"
+	case ResultUnchanged:
+		return "unchanged_count"
+	case ResultSkippedStale:
+		return "skipped_count"
+	}
+	return "failed_count"
+}
+
+// record stores one employee's outcome and the import's counters in one
+// transaction; an employee already settled (by an earlier run) is not
+// counted twice.
+func (s *Service) record(r *run, res store.ImportResult, o outcome) {
+	ctx, cancel := dbCtx(context.Background())
+	defer cancel()
+	if o.name == "" {
+		o.name = res.DisplayName
+	}
+	if o.status == ResultFailed {
+		r.log.Info("employee failed", "employee_number", res.EmployeeNumber, "code", o.code, "message", o.message)
+	}
+	err := s.st.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		u := tx.Model(&store.ImportResult{}).
+			Where("import_id = ? AND position = ? AND status IN ?", res.ImportID, res.Position, []string{ResultPending, ResultWriting}).
+			Updates(map[string]any{"status": o.status, "action": o.action, "changed_fields": o.fields, "error_code": o.code,
+				"error_message": o.message, "display_name": o.name, "finished_at": now()})
+		if u.Error != nil || u.RowsAffected == 0 {
+			return u.Error
+		}
+		col := counter(o.status)
+		return tx.Model(&store.Import{}).Where("id = ?", res.ImportID).
+			Updates(map[string]any{"done": gorm.Expr("done + 1"), col: gorm.Expr(col + " + 1")}).Error
+	})
+	if err != nil {
+		r.log.Error("could not record an employee's result; the next run settles it", "employee_number", res.EmployeeNumber, "err", err)
+		r.recErr.CompareAndSwap(nil, err)
+	}
+}
+
+// giveUp handles a failure before any employee could be settled (settings,
+// listing). It is retried by River, unless it is one that waiting cannot
+// fix (credentials, permissions, settings) or this was the last attempt:
+// then every remaining employee fails with it and the import ends.
+func (s *Service) giveUp(ctx context.Context, job *river.Job[ImportArgs], imp store.Import, cause error, log *slog.Logger) error {
+	if !permanent(cause) && job.Attempt < job.MaxAttempts {
+		log.Warn("import could not start its run; trying again later", "err", cause)
+		return cause
+	}
+	log.Error("import failed", "err", cause)
+	code, msg := errorInfo(cause)
+	dctx, cancel := dbCtx(ctx)
+	defer cancel()
+	err := s.st.DB.WithContext(dctx).Transaction(func(tx *gorm.DB) error {
+		u := tx.Model(&store.ImportResult{}).Where("import_id = ? AND status IN ?", imp.ID, []string{ResultPending, ResultWriting}).
+			Updates(map[string]any{"status": ResultFailed, "error_code": code, "error_message": msg, "finished_at": now()})
+		if u.Error != nil {
+			return u.Error
+		}
+		return tx.Model(&store.Import{}).Where("id = ?", imp.ID).
+			Updates(map[string]any{"done": gorm.Expr("done + ?", u.RowsAffected), "failed_count": gorm.Expr("failed_count + ?", u.RowsAffected)}).Error
+	})
+	if err != nil {
+		return err
+	}
+	return s.finish(dctx, imp.ID, log)
+}
+
+// permanent reports a failure that trying again later will not fix.
+func permanent(err error) bool {
+	var p *problem.Problem
+	if errors.As(err, &p) {
+		return true
+	}
+	var he *httpx.Error
+	if errors.As(err, &he) {
+		switch he.HTTPStatus {
+		case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound:
+			return true
+		}
+	}
+	return false
+}
