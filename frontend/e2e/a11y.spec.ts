@@ -44,6 +44,9 @@ test('every screen passes axe', async ({ page }) => {
   if ((await page.getByTestId('import-button').getAttribute('aria-disabled')) !== 'true') {
     await page.getByTestId('import-button').click();
     await expect(page.getByRole('dialog')).toBeVisible();
+    // let the opening transition finish, or axe measures half-faded colours
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+    await page.waitForTimeout(300);
     await expectNoSeriousA11yViolations(page, 'confirmation dialog');
     await page.keyboard.press('Escape');
   }

@@ -21,6 +21,7 @@ import (
 	"hrbridge/server/config"
 	"hrbridge/server/diffs"
 	"hrbridge/server/httpapi"
+	"hrbridge/server/imports"
 	"hrbridge/server/integration"
 	"hrbridge/server/sandbox"
 	"hrbridge/server/secrets"
@@ -39,6 +40,7 @@ type App struct {
 	Conns     *integration.Service
 	Snapshots *diffs.Snapshots
 	Sandbox   *sandbox.Sandbox // the simulators mounted in this process (HRBRIDGE_SANDBOX=1), or nil
+	Imports   *imports.Service // imports, their jobs (River) and the notifications
 	stop      []func(context.Context) error
 }
 
@@ -79,6 +81,10 @@ func New(ctx context.Context, cfg config.Config) (*App, error) {
 		SPA:      frontend.Dist(),
 		Sandbox:  a.sandboxHandler(),
 	}))
+	if err := a.setupImports(handlers); err != nil {
+		a.Close(ctx)
+		return nil, err
+	}
 	return a, nil
 }
 

@@ -13,6 +13,7 @@ type Handlers struct {
 	Meta
 	Access
 	Integration
+	Imports
 	unimplemented
 }
 

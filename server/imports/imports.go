@@ -128,7 +128,7 @@ func New(st *store.Store, conns *integration.Service, snaps *diffs.Snapshots, cf
 		// PostgreSQL advisory lock extends that to every instance.
 		queueFor(sync.JobkanToSmartHR): {MaxWorkers: 1},
 		queueFor(sync.SmartHRToJobkan): {MaxWorkers: 1},
-		QueueMail:                       {MaxWorkers: 2},
+		QueueMail:                      {MaxWorkers: 2},
 	}
 	rc, err := river.NewClient(st.RiverDriver(), &river.Config{
 		Queues:               queues,
@@ -162,7 +162,9 @@ func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
 func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
 	return levelFilter{f.Handler.WithAttrs(a), f.min}
 }
-func (f levelFilter) WithGroup(n string) slog.Handler { return levelFilter{f.Handler.WithGroup(n), f.min} }
+func (f levelFilter) WithGroup(n string) slog.Handler {
+	return levelFilter{f.Handler.WithGroup(n), f.min}
+}
 
 // Start starts working jobs: queued imports, imports left by a stopped or
 // crashed instance, and mail.

@@ -217,4 +217,3 @@ func ErrorText(r store.ImportResult) string {
 	}
 	return "[" + r.ErrorCode + "] " + r.ErrorMessage
 }
-

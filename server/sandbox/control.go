@@ -170,14 +170,8 @@ func (s *sim) guard(next http.Handler) http.Handler {
 			s.d.tooMany(w, ceilSeconds(wait))
 			return
 		}
-		if f.LatencyMS > 0 {
-			t := time.NewTimer(time.Duration(f.LatencyMS) * time.Millisecond)
-			select {
-			case <-t.C:
-			case <-r.Context().Done(): // the client gave up: nothing is done
-				t.Stop()
-				return
-			}
+		if !delay(r, f.LatencyMS) {
+			return
 		}
 		if f.Rate429 > 0 && rand.Float64() < f.Rate429 {
 			s.count(func(st *Stats) { st.Injected429++ })
@@ -192,6 +186,22 @@ func (s *sim) guard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// delay waits ms milliseconds; false when the client gave up meanwhile, in
+// which case nothing is done for it.
+func delay(r *http.Request, ms int) bool {
+	if ms <= 0 {
+		return true
+	}
+	t := time.NewTimer(time.Duration(ms) * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 // admit takes one request from the windows, or says how long until it fits;

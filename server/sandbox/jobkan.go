@@ -91,8 +91,8 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 }
 
 func (s *jobkanSim) token(w http.ResponseWriter, r *http.Request) {
-	if ms := s.Faults().LatencyMS; ms > 0 {
-		time.Sleep(time.Duration(ms) * time.Millisecond)
+	if !delay(r, s.Faults().LatencyMS) { // latency applies here too; limits and failures do not
+		return
 	}
 	id, secret, ok := r.BasicAuth()
 	if !ok || id != JobkanClientID || secret != JobkanClientSecret {

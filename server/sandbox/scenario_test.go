@@ -78,7 +78,7 @@ func TestDefaultScenarioHasEveryCase(t *testing.T) {
 		pairs := map[string][2]string{
 			"last_name": {h.last, j.last}, "first_name": {h.first, j.first}, "hired_on": {h.hired, j.hired},
 			"employment_type": {employmentTypes[h.workKind-1].name, employmentTypes[j.workKind-1].name},
-			"phone": {h.phone, j.phone}, "birth_date": {h.birth, j.birth}, "employment_status": {h.status, j.status},
+			"phone":           {h.phone, j.phone}, "birth_date": {h.birth, j.birth}, "employment_status": {h.status, j.status},
 		}
 		real, form := false, false
 		for f, v := range pairs {

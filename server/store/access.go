@@ -216,7 +216,7 @@ func (s *Store) AddLoginFailure(ctx context.Context, email, ip string, at time.T
 }
 
 // LoginFailureWindow counts the failures of an e-mail (or, with byIP, of a
-// client address) since a time. When there are at least n, it also returns
+// client address) after a time. When there are at least n, it also returns
 // the time of the n-th newest: the moment it leaves the window is when the
 // count drops below n again.
 func (s *Store) LoginFailureWindow(ctx context.Context, key string, byIP bool, since time.Time, n int) (count int64, nth time.Time, err error) {
@@ -227,7 +227,7 @@ func (s *Store) LoginFailureWindow(ctx context.Context, key string, byIP bool, s
 		col = "ip"
 	}
 	q := func() *gorm.DB {
-		return s.DB.WithContext(ctx).Model(&LoginFailure{}).Where(col+" = ? AND created_at >= ?", key, Micro(since))
+		return s.DB.WithContext(ctx).Model(&LoginFailure{}).Where(col+" = ? AND created_at > ?", key, Micro(since))
 	}
 	if err = q().Count(&count).Error; err != nil || count < int64(n) || n < 1 {
 		return count, nth, err

@@ -236,15 +236,11 @@ function ImportView({ id }: { id: string }) {
       </Section>
 
       {finished && imp.counts.failed > 0 ? (
-        <InformationPanel type="warning" title={t('import.failedNotice', { n: formatNumber(imp.counts.failed) })} data-testid="failed-notice">
-          {null}
-        </InformationPanel>
+        <InformationPanel type="warning" title={t('import.failedNotice', { n: formatNumber(imp.counts.failed) })} data-testid="failed-notice" />
       ) : null}
 
       {actionError ? (
-        <InformationPanel type="error" title={t('import.actionFailed', { detail: problemText(actionError) })} role="alert">
-          {null}
-        </InformationPanel>
+        <InformationPanel type="error" title={t('import.actionFailed', { detail: problemText(actionError) })} role="alert" />
       ) : null}
 
       <Cluster gap={1}>

@@ -27,8 +27,8 @@ export function IntegrationPage() {
         </InformationPanel>
       ) : null}
       {!isAdmin ? (
-        <InformationPanel type="warning" title={t('integration.viewerNote')}>
-          {null}
+        <InformationPanel type="warning" title={t('selection.viewerNote')}>
+          <p>{t('integration.viewerNote')}</p>
         </InformationPanel>
       ) : null}
       <Section>

@@ -146,7 +146,6 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 
 		var e *Error
 		retry := false
-		var wait time.Duration
 		switch {
 		case err != nil:
 			e = c.fail(ctx, req, attempt, err)
@@ -169,9 +168,9 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 			return nil, e
 		}
 		c.retries.Add(1)
-		// The provider's word is a floor; backoff with full jitter on top keeps
-		// concurrent callers from retrying in lockstep.
-		wait = max(e.RetryAfter, c.backoff(attempt))
+		// The provider's word is a floor; full-jitter backoff keeps concurrent
+		// callers from retrying in lockstep.
+		wait := max(e.RetryAfter, c.backoff(attempt))
 		if e.HTTPStatus == http.StatusTooManyRequests {
 			c.lim.Pause(time.Now().Add(wait)) // hold the whole client, not just this call
 			continue
