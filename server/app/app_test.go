@@ -109,6 +109,7 @@ func TestConcurrentStartOnPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.DatabaseURL = url
+	cfg.SecretKey = "concurrent-start-test-key" // not a key file in the package folder
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	for i := range errs {
