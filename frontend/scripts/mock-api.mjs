@@ -340,9 +340,9 @@ async function api(req, res, url) {
 async function sandbox(req, res, url) {
   const m = url.pathname.match(/^\/sandbox\/(smarthr|jobkan)\/_sandbox\/(reset|faults|writes)$/);
   if (!m) return problem(res, 404, 'Not Found', 'not modelled by the mock');
-  const b = req.method === 'POST' ? (await body(req)) ?? {} : {};
+  const b = req.method === 'GET' ? {} : (await body(req)) ?? {};
   if (m[2] === 'reset') { reset(b.size ?? SIZE); return json(res, 200, { ok: true, size: SIZE }); }
-  if (m[2] === 'faults') { state.faults[m[1]] = b; return json(res, 200, state.faults[m[1]]); }
+  if (m[2] === 'faults') { if (req.method === 'PUT') state.faults[m[1]] = { ...state.faults[m[1]], ...b }; return json(res, 200, state.faults[m[1]]); }
   return json(res, 200, {});
 }
 

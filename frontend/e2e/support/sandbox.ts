@@ -3,30 +3,31 @@ import type { APIRequestContext } from '@playwright/test';
 /*
  * The sandbox control surface (DESIGN.md §4, "Simulators"): `<host>/sandbox/{smarthr,jobkan}/_sandbox/…`.
  * openapi.yaml does not describe it, so every path and field the specs rely on is here, in one place:
- *   POST /sandbox/{provider}/_sandbox/reset   {"seed": <int>, "size"?: <int>}  → back to the seeded scenario
- *   POST /sandbox/{provider}/_sandbox/faults  {"error_rate": 0..1, "rate_429": 0..1, "latency_ms": <int>}
- *                                             ({} clears every fault)
- * Correct them here if the Go sandbox names them differently.
+ *   POST /sandbox/{provider}/_sandbox/reset   {"seed"?: <int>, "size"?: <int>}  → back to the seeded scenario
+ *   PUT  /sandbox/{provider}/_sandbox/faults  {"error_rate": 0..1, "rate429": 0..1, "latency_ms": <int>, …}
+ *                                             (fields left out keep their value; see server/sandbox/control.go)
+ * Correct them here if the Go sandbox changes.
  */
 export type Provider = 'smarthr' | 'jobkan';
 export const PROVIDERS: Provider[] = ['smarthr', 'jobkan'];
 export const SEED = Number(process.env.HRBRIDGE_E2E_SEED ?? 1);
 export const SIZE = process.env.HRBRIDGE_E2E_SANDBOX_SIZE ? Number(process.env.HRBRIDGE_E2E_SANDBOX_SIZE) : undefined;
 
-async function post(request: APIRequestContext, path: string, data: unknown) {
-  const res = await request.post(path, { data });
+async function send(request: APIRequestContext, method: 'POST' | 'PUT', path: string, data: unknown) {
+  const res = await request.fetch(path, { method, data });
   if (!res.ok()) throw new Error(`${path}: HTTP ${res.status()} ${await res.text()}`);
 }
 
 export async function resetSandbox(request: APIRequestContext, size = SIZE) {
-  for (const p of PROVIDERS) await post(request, `/sandbox/${p}/_sandbox/reset`, size ? { seed: SEED, size } : { seed: SEED });
+  for (const p of PROVIDERS) await send(request, 'POST', `/sandbox/${p}/_sandbox/reset`, size ? { seed: SEED, size } : { seed: SEED });
 }
 
 /** Every write to this provider fails with a 5xx (after the server's own retries give up). */
 export async function failWrites(request: APIRequestContext, provider: Provider) {
-  await post(request, `/sandbox/${provider}/_sandbox/faults`, { error_rate: 1 });
+  await send(request, 'PUT', `/sandbox/${provider}/_sandbox/faults`, { error_rate: 1 });
 }
 
 export async function clearFaults(request: APIRequestContext) {
-  for (const p of PROVIDERS) await post(request, `/sandbox/${p}/_sandbox/faults`, {});
+  // only the injected faults: the simulators' own rate limits stay as configured
+  for (const p of PROVIDERS) await send(request, 'PUT', `/sandbox/${p}/_sandbox/faults`, { error_rate: 0, rate429: 0, latency_ms: 0 });
 }

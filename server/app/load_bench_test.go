@@ -1,0 +1,121 @@
+package app_test
+
+import (
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"hrbridge/server/app/apptest"
+	"hrbridge/server/config"
+	"hrbridge/server/providers/httpx"
+	"hrbridge/server/providers/jobkan"
+	"hrbridge/server/providers/smarthr"
+	"hrbridge/server/sandbox"
+	"hrbridge/server/store"
+)
+
+// BenchmarkAPILoad drives the running server with wrk (a second process on
+// loopback) against a diff page from a warm 100,000-employee snapshot, the
+// history and /me, on SQLite and on PostgreSQL, and reports p99 latency,
+// throughput and errors. It also reports the heap the snapshot holds.
+//
+//	go test ./server/app -run '^$' -bench APILoad -benchtime 1x
+//
+// HRBRIDGE_BENCH_DURATION (default 30s), HRBRIDGE_BENCH_SIZE (default 100000)
+// and HRBRIDGE_BENCH_CONNECTIONS (default 100) shorten or vary the run.
+func BenchmarkAPILoad(b *testing.B) {
+	if _, err := exec.LookPath("wrk"); err != nil {
+		b.Skip("SKIPPED: wrk is not installed (apt-get install wrk)")
+	}
+	duration := envOr("HRBRIDGE_BENCH_DURATION", "30s")
+	size, _ := strconv.Atoi(envOr("HRBRIDGE_BENCH_SIZE", "100000"))
+	conns := envOr("HRBRIDGE_BENCH_CONNECTIONS", "100")
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		b.Run(string(d), func(b *testing.B) {
+			env := apptest.Start(b, d, func(c *config.Config) { c.Sandbox, c.SandboxSize = "1", size })
+			unlimited := httpx.Limits{PerSecond: httpx.NoLimit, PerHour: httpx.NoLimit}
+			env.App.Conns.TuneSmartHR = func(o *smarthr.Options) { o.Limits = unlimited }
+			env.App.Conns.TuneJobkan = func(o *jobkan.Options) { o.Limits = unlimited }
+			for _, p := range []sandbox.Provider{sandbox.SmartHR, sandbox.Jobkan} {
+				if err := env.App.Sandbox.SetFaults(p, sandbox.Faults{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			token := env.Token(b, "read")
+			heapBefore := heapInUse()
+			start := time.Now()
+			if r := env.DoToken(b, token, "GET", "/api/v1/integrations/jobkan/diffs?direction=smarthr_to_jobkan&limit=1", nil); r.Status != 200 {
+				b.Fatalf("warm the snapshot: %d %s", r.Status, r.Body)
+			}
+			b.ReportMetric(time.Since(start).Seconds(), "snapshot_fetch_s")
+			b.ReportMetric(float64(heapInUse()-heapBefore)/(1<<20), "snapshot_heap_MB")
+			for _, ep := range []struct{ name, path string }{
+				{"diffs", "/api/v1/integrations/jobkan/diffs?direction=smarthr_to_jobkan&limit=100"},
+				{"history", "/api/v1/imports?limit=50"},
+				{"me", "/api/v1/me"},
+			} {
+				res := runWrk(b, env.URL+ep.path, token, conns, duration)
+				b.Logf("%s %s: %+v", d, ep.name, res)
+				b.ReportMetric(res.p99ms, ep.name+"_p99_ms")
+				b.ReportMetric(res.rps, ep.name+"_req/s")
+				b.ReportMetric(float64(res.errors), ep.name+"_errors")
+			}
+		})
+	}
+}
+
+type wrkResult struct {
+	p99ms, rps float64
+	errors     int
+}
+
+func runWrk(b *testing.B, url, token, conns, duration string) wrkResult {
+	out, err := exec.Command("wrk", "-t2", "-c"+conns, "-d"+duration, "--latency", "--timeout", "10s",
+		"-H", "Authorization: Bearer "+token, url).CombinedOutput()
+	if err != nil {
+		b.Fatalf("wrk: %v\n%s", err, out)
+	}
+	s := string(out)
+	var r wrkResult
+	if m := regexp.MustCompile(`(?m)^\s+99%\s+([\d.]+)(us|ms|s)`).FindStringSubmatch(s); m != nil {
+		v, _ := strconv.ParseFloat(m[1], 64)
+		r.p99ms = v * map[string]float64{"us": 0.001, "ms": 1, "s": 1000}[m[2]]
+	} else {
+		b.Fatalf("no p99 in wrk output:\n%s", s)
+	}
+	if m := regexp.MustCompile(`Requests/sec:\s+([\d.]+)`).FindStringSubmatch(s); m != nil {
+		r.rps, _ = strconv.ParseFloat(m[1], 64)
+	}
+	for _, re := range []string{`Non-2xx or 3xx responses: (\d+)`, `Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`} {
+		if m := regexp.MustCompile(re).FindStringSubmatch(s); m != nil {
+			for _, n := range m[1:] {
+				v, _ := strconv.Atoi(n)
+				r.errors += v
+			}
+		}
+	}
+	if r.errors > 0 {
+		b.Errorf("%d errors under load:\n%s", r.errors, s)
+	}
+	return r
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
+}
+
+func envOr(k, def string) string {
+	if v := strings.TrimSpace(os.Getenv(k)); v != "" {
+		return v
+	}
+	return def
+}
+
