@@ -84,7 +84,7 @@ func (a *App) firstAdmin(ctx context.Context) error {
 		return nil
 	}
 	slog.InfoContext(ctx, "first administrator created", "email", u.Email)
-	a.Audit.Record(ctx, audit.UserCreated, "user:"+u.ID, map[string]any{"email": u.Email, "role": u.Role, "by": "first start"})
+	a.Audit.Record(ctx, audit.UserCreated, "users/"+u.ID, map[string]any{"email": u.Email, "role": u.Role, "by": "first start"})
 	if generated {
 		fmt.Fprintf(stdout, "\nhrbridge: sandbox administrator created (shown only this once)\n"+
 			"  e-mail:   %s\n  password: %s\n"+
@@ -108,6 +108,6 @@ func CreateUser(ctx context.Context, cfg config.Config, email, role, password st
 	if err != nil {
 		return err
 	}
-	audit.New(st).Record(ctx, audit.UserCreated, "user:"+u.ID, map[string]any{"email": u.Email, "role": u.Role, "by": "hrbridge users create"})
+	audit.New(st).Record(ctx, audit.UserCreated, "users/"+u.ID, map[string]any{"email": u.Email, "role": u.Role, "by": "hrbridge users create"})
 	return nil
 }

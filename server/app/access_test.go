@@ -331,6 +331,15 @@ func TestCSRF(t *testing.T) {
 			if r := admin.Do(t, "POST", "/api/v1/api-tokens", body); r.Status != 201 {
 				t.Fatalf("with the header: %d %s", r.Status, r.Body)
 			}
+			// Sign-in itself cannot be forged by another site's form: only
+			// application/json is accepted, which a form cannot send and a
+			// cross-origin script cannot either without CORS, which is off.
+			for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
+				r := env.Do(t, "POST", "/api/v1/auth/login", `{"email":"`+apptest.AdminEmail+`","password":"`+apptest.Password+`"}`, "Content-Type", ct)
+				if r.Status == 200 || len(r.Header.Values("Set-Cookie")) > 0 {
+					t.Errorf("login with Content-Type %s: %d, cookies %v", ct, r.Status, r.Header.Values("Set-Cookie"))
+				}
+			}
 			// Bearer tokens need none: they are not sent by browsers on their own.
 			tok := env.Token(t, auth.ScopeImport)
 			r := env.DoToken(t, tok, "POST", "/api/v1/imports", map[string]any{"integration": "jobkan"})

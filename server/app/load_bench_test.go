@@ -118,4 +118,3 @@ func envOr(k, def string) string {
 	}
 	return def
 }
-

@@ -27,8 +27,7 @@ const (
 	APITokenRevoked   = "api_token.revoked"
 	UserCreated       = "user.created"
 	ConnectionUpdated = "connection.updated"
-	ImportStarted     = "import.started"
-	ImportRetried     = "import.retried"
+	ImportStarted     = "import.started" // a retry too, with detail retry_of
 	ImportCanceled    = "import.canceled"
 	SecretsRotated    = "secrets.reencrypted"
 )
@@ -54,8 +53,9 @@ func New(st *store.Store) *Log {
 
 // Record appends an event done by the request's principal (auth.FromContext;
 // "system" without one) from the request's client address
-// (auth.ClientFrom). target names what was acted on, as "kind:id" (e.g.
-// "api_token:<uuid>", "import:<uuid>") or "" for nothing in particular.
+// (auth.ClientFrom). target names what was acted on as its API path below
+// /api/v1 (e.g. "api-tokens/<uuid>", "imports/<uuid>",
+// "integrations/jobkan"), or "" for nothing in particular.
 // detail must not hold secrets: values under keys such as "password",
 // "token" or "secret" are replaced by "[redacted]" as a safety net. A
 // failure to write is logged, not returned: auditing never fails the

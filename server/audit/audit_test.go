@@ -19,7 +19,7 @@ func TestRecordAndList(t *testing.T) {
 		l.Record(ctx, audit.SecretsRotated, "", nil) // no principal: the system
 		ctx = auth.WithPrincipal(ctx, auth.Principal{Email: "a@example.com", Via: auth.ViaToken, TokenName: "ci"})
 		for i := 0; i < 7; i++ {
-			l.Record(ctx, audit.ImportStarted, fmt.Sprintf("import:%d", i), map[string]any{
+			l.Record(ctx, audit.ImportStarted, fmt.Sprintf("imports/%d", i), map[string]any{
 				"n": i, "password": "hunter2", "token": "hrb_x", "access_token_changed": true,
 			})
 		}
@@ -42,7 +42,7 @@ func TestRecordAndList(t *testing.T) {
 		if len(all) != 8 {
 			t.Fatalf("%d events", len(all))
 		}
-		if all[0].Target == nil || *all[0].Target != "import:6" || all[7].Actor != audit.SystemActor || all[7].Target != nil {
+		if all[0].Target == nil || *all[0].Target != "imports/6" || all[7].Actor != audit.SystemActor || all[7].Target != nil {
 			t.Errorf("order or fields: first %+v last %+v", all[0], all[7])
 		}
 		e := all[0]

@@ -53,7 +53,7 @@ func (h Access) Login(ctx context.Context, req api.LoginRequestObject) (api.Logi
 	}
 	setSessionCookies(c, ns, client.Secure)
 	ctx = auth.WithPrincipal(ctx, ns.Principal)
-	h.Audit.Record(ctx, audit.LoginSucceeded, "user:"+ns.Principal.UserID, nil)
+	h.Audit.Record(ctx, audit.LoginSucceeded, "users/"+ns.Principal.UserID, nil)
 	return api.Login200JSONResponse{Body: meOf(ns.Principal)}, nil
 }
 
@@ -66,7 +66,7 @@ func (h Access) Logout(ctx context.Context, _ api.LogoutRequestObject) (api.Logo
 		return nil, err
 	}
 	clearSessionCookies(echoContext(ctx), auth.ClientFrom(ctx).Secure)
-	h.Audit.Record(ctx, audit.Logout, "user:"+p.UserID, nil)
+	h.Audit.Record(ctx, audit.Logout, "users/"+p.UserID, nil)
 	return api.Logout204Response{}, nil
 }
 
@@ -129,7 +129,7 @@ func (h Access) CreateApiToken(ctx context.Context, req api.CreateApiTokenReques
 	if t.ExpiresAt != nil {
 		detail["expires_at"] = t.ExpiresAt.UTC().Format(time.RFC3339)
 	}
-	h.Audit.Record(ctx, audit.APITokenCreated, "api_token:"+t.ID, detail)
+	h.Audit.Record(ctx, audit.APITokenCreated, "api-tokens/"+t.ID, detail)
 	out := tokenOut(*t, p.Email)
 	return api.CreateApiToken201JSONResponse(api.ApiTokenCreated{
 		Id: out.Id, Name: out.Name, Scopes: out.Scopes, Prefix: out.Prefix, CreatedAt: out.CreatedAt,
@@ -145,7 +145,7 @@ func (h Access) RevokeApiToken(ctx context.Context, req api.RevokeApiTokenReques
 	if err != nil {
 		return nil, err
 	}
-	h.Audit.Record(ctx, audit.APITokenRevoked, "api_token:"+t.ID, map[string]any{"name": t.Name, "prefix": t.Prefix})
+	h.Audit.Record(ctx, audit.APITokenRevoked, "api-tokens/"+t.ID, map[string]any{"name": t.Name, "prefix": t.Prefix})
 	return api.RevokeApiToken204Response{}, nil
 }
 
