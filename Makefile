@@ -52,5 +52,7 @@ test-e2e: build
 
 ## bench: every benchmark, one table (docs/benchmarks.md holds the latest figures)
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./server/providers/...
-	$(GO) test -run '^$$' -bench . -benchmem ./server/sync/...
+	@mkdir -p data
+	$(GO) test -run '^$$' -bench . -benchtime 1x -benchmem -timeout 60m ./server/... | tee data/bench.txt
+	@echo
+	@$(GO) run ./server/tools/benchtable < data/bench.txt

@@ -19,7 +19,7 @@ async function anyImportId(page: Page): Promise<string | undefined> {
     headers: { 'Idempotency-Key': crypto.randomUUID(), 'X-CSRF-Token': csrf },
     data: { integration: 'jobkan', direction: 'jobkan_to_smarthr', employees: [diffs.items[0]] },
   });
-  expect(created.status()).toBe(202);
+  expect(created.status(), await created.text()).toBe(202);
   return ((await created.json()) as { id: string }).id;
 }
 

@@ -39,3 +39,44 @@ export async function csrfHeaders(request: APIRequestContext): Promise<Record<st
   const csrf = state.cookies.find((c) => c.name === 'hrbridge_csrf')?.value;
   return csrf ? { 'X-CSRF-Token': csrf } : {};
 }
+
+/** The sandbox credentials of DESIGN.md §4. */
+export const SANDBOX_CREDENTIALS = { token: 'sandbox-token', clientId: 'sandbox-client', secret: 'sandbox-secret' };
+
+type ConnectionView = {
+  smarthr: { base_url: string };
+  jobkan: { api_url: string; token_url: string; client_id: string };
+  use_business_name: boolean;
+  employment_types: { name: string; jobkan_code: number }[];
+};
+
+/**
+ * Saves the connection with the given secrets through the API, as the signed-in browser user
+ * (session cookie + X-CSRF-Token). A wrong secret makes the provider answer 401, which the
+ * server treats as a failure that waiting cannot fix: the import's employees fail at once.
+ */
+export async function putSecrets(page: Page, secrets: { token: string; secret: string }) {
+  const cur = (await (await page.request.get('/api/v1/integrations/jobkan/connection')).json()) as ConnectionView;
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'hrbridge_csrf')?.value ?? '';
+  const res = await page.request.put('/api/v1/integrations/jobkan/connection', {
+    headers: { 'X-CSRF-Token': csrf },
+    data: {
+      smarthr: { base_url: cur.smarthr.base_url, access_token: secrets.token },
+      jobkan: { api_url: cur.jobkan.api_url, token_url: cur.jobkan.token_url, client_id: cur.jobkan.client_id, client_secret: secrets.secret },
+      use_business_name: cur.use_business_name,
+      employment_types: cur.employment_types,
+    },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+}
+
+export async function breakTargetCredentials(page: Page, target: 'smarthr' | 'jobkan') {
+  await putSecrets(page, {
+    token: target === 'smarthr' ? 'wrong-token' : SANDBOX_CREDENTIALS.token,
+    secret: target === 'jobkan' ? 'wrong-secret' : SANDBOX_CREDENTIALS.secret,
+  });
+}
+
+export async function restoreSandboxCredentials(page: Page) {
+  await putSecrets(page, { token: SANDBOX_CREDENTIALS.token, secret: SANDBOX_CREDENTIALS.secret });
+}
