@@ -3,13 +3,11 @@ import {
   DIRECTIONS,
   DIRECTION_LABEL,
   TARGET,
-  breakTargetCredentials,
   login,
-  restoreSandboxCredentials,
   waitForDiffs,
   type Direction,
 } from './support/env';
-import { clearFaults, resetSandbox } from './support/sandbox';
+import { clearFaults, resetSandbox, setFaults } from './support/sandbox';
 import {
   clearSelection,
   filterBy,
@@ -39,10 +37,7 @@ test.beforeAll(async ({ request }) => {
 test.afterAll(async ({ request }) => {
   await clearFaults(request);
 });
-test.afterEach(async ({ page }) => {
-  // never leave broken credentials behind for the next spec
-  if (page.url().startsWith('http')) await restoreSandboxCredentials(page).catch(() => {});
-});
+
 
 async function openSelection(page: Page, direction: Direction) {
   await page.getByRole('navigation').getByRole('link', { name: 'トップ' }).click();
@@ -78,7 +73,7 @@ async function tile(page: Page, k: string): Promise<number> {
 }
 
 for (const direction of DIRECTIONS) {
-  test(`${direction}: login → select → import → progress → history → failures → retry`, async ({ page, request }) => {
+  test(`${direction}: login → select → import → progress → history`, async ({ page }) => {
     await login(page);
     await openSelection(page, direction);
 
@@ -93,7 +88,7 @@ for (const direction of DIRECTIONS) {
     expect(await selectedCount(page)).toBe(parts[1] + parts[2]);
 
     // --- 差分あり: old red and struck through, new green
-    const [changed1, changed2] = await firstNumbers(page, 'changed', 2);
+    const [changed1] = await firstNumbers(page, 'changed', 2);
     const statuses = await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     expect(new Set(statuses)).toEqual(new Set(['changed']));
     const changedRow = row(page, changed1);
@@ -139,6 +134,12 @@ for (const direction of DIRECTIONS) {
     await expect(results.locator(`tr[data-employee-number="${changed1}"]`)).toHaveAttribute('data-status', 'updated');
     await expect(results.locator(`tr[data-employee-number="${new1}"]`)).toHaveAttribute('data-status', 'created');
 
+    // CSV of the results
+    const download = page.waitForEvent('download');
+    await page.getByTestId('download-csv').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/\.csv$/);
+
     // --- notification bell links to the import
     await expect(page.getByTestId('notification-unread')).toBeVisible({ timeout: 30_000 });
     await page.getByTestId('notification-bell').click();
@@ -162,35 +163,46 @@ for (const direction of DIRECTIONS) {
     await expect(row(page, new1)).toHaveAttribute('data-status', 'unchanged');
     await search(page, '');
 
-    // --- a failing target (it refuses our credentials): the failed employee is listed with its
-    // 社員番号 and error; after the settings are fixed, [失敗した従業員を再取り込み] imports it
-    await clearSelection(page);
-    await selectEmployee(page, changed2);
-    await breakTargetCredentials(page, TARGET[direction]);
-    const failedId = await confirmImport(page, 1);
-    await waitForImport(page, 'failed');
-    expect(await tile(page, 'failed')).toBe(1);
-    await expect(page.getByTestId('failed-notice')).toBeVisible();
-    await page.getByTestId('results-filter').selectOption('failed');
-    const failedRow = page.locator(`[data-testid="results-table"] tr[data-employee-number="${changed2}"]`);
-    await expect(failedRow).toHaveAttribute('data-status', 'failed');
-    await expect(failedRow).toContainText(changed2);
-    await expect(failedRow.getByTestId('result-error')).not.toBeEmpty();
-
-    await restoreSandboxCredentials(page);
-    await page.getByTestId('retry-failed').click();
-    await expect(page).not.toHaveURL(new RegExp(`${failedId}$`));
-    await waitForImport(page, 'succeeded');
-    expect(await tile(page, 'updated')).toBe(1);
-    await expect(page.getByRole('link', { name: failedId.slice(0, 8) })).toBeVisible();
-
-    // CSV of the results
-    const download = page.waitForEvent('download');
-    await page.getByTestId('download-csv').click();
-    const file = await download;
-    expect(file.suggestedFilename()).toMatch(/\.csv$/);
   });
 }
+
+/*
+ * Failed employees: the target refuses one employee's write (the sandbox's reject_writes fault, a
+ * provider 400 as for an invalid value). The import ends partially_failed; the failed one is listed
+ * with its 社員番号 and error; after the fault is cleared (the administrator fixed the data),
+ * [失敗した従業員を再取り込み] imports it.
+ */
+test('failed employees are listed with their 社員番号 and can be retried', async ({ page, request }) => {
+  const direction: Direction = 'jobkan_to_smarthr';
+  await login(page);
+  await openSelection(page, direction);
+  await page.getByTestId('refresh').click();
+  await waitForDiffs(page);
+  const picks = await firstNumbers(page, 'changed', 4);
+  expect(picks.length, 'at least two 差分あり employees left').toBeGreaterThanOrEqual(2);
+  await clearSelection(page);
+  for (const n of picks) await selectEmployee(page, n);
+  // the target refuses the first employee's values, as SmartHR refuses an invalid value
+  await setFaults(request, TARGET[direction], { reject_writes: [picks[0]] });
+  const failedId = await confirmImport(page, picks.length);
+  await expect(page.getByTestId('import-status')).toHaveAttribute('data-status', 'partially_failed', { timeout: 120_000 });
+  await clearFaults(request);
+  expect(await tile(page, 'failed')).toBeGreaterThanOrEqual(1);
+  await expect(page.getByTestId('failed-notice')).toBeVisible();
+  await page.getByTestId('results-filter').selectOption('failed');
+  const failedRows = page.locator('[data-testid="results-table"] tbody tr[data-status="failed"]');
+  await expect(failedRows.first()).toBeVisible();
+  const failedNumber = (await failedRows.first().getAttribute('data-employee-number'))!;
+  expect(picks).toContain(failedNumber);
+  await expect(failedRows.first()).toContainText(failedNumber);
+  await expect(failedRows.first().getByTestId('result-error')).not.toBeEmpty();
+
+  await page.getByTestId('retry-failed').click();
+  await expect(page).not.toHaveURL(new RegExp(`${failedId}$`));
+  await waitForImport(page, 'succeeded');
+  expect(await tile(page, 'failed')).toBe(0);
+  await expect(page.getByRole('link', { name: failedId.slice(0, 8) })).toBeVisible();
+});
 
 test('a 401 sends the user to the login page', async ({ page }) => {
   await login(page);

@@ -77,6 +77,7 @@ const state = {
   notifications: [],
   faults: { smarthr: {}, jobkan: {} },
   connection: null,
+  secrets: { token: 'sandbox-token', secret: 'sandbox-secret' },
 };
 
 function reset(size = SIZE) {
@@ -144,7 +145,12 @@ function runImport(imp) {
     const items = state.diffs[imp.direction];
     const item = items.find((x) => x.employee_number === r.employee_number);
     const fault = state.faults[targetOf(imp.direction)];
-    if (fault.error_rate && Math.random() < fault.error_rate) {
+    const badCreds = targetOf(imp.direction) === 'smarthr' ? state.secrets.token !== 'sandbox-token' : state.secrets.secret !== 'sandbox-secret';
+    if (badCreds) {
+      r.status = 'failed';
+      r.error = { code: 'unauthorized', message: '連携先が認証情報を受け付けませんでした（401）' };
+      imp.counts.failed++;
+    } else if (fault.error_rate && Math.random() < fault.error_rate) {
       r.status = 'failed';
       r.error = { code: 'provider_error', message: `${targetOf(imp.direction) === 'smarthr' ? 'SmartHR' : 'ジョブカン'}が500エラーを返しました（サンドボックスの障害設定）` };
       imp.counts.failed++;
@@ -318,6 +324,8 @@ async function api(req, res, url) {
     (b?.employment_types ?? []).forEach((e, i) => { if (!Number.isInteger(e.jobkan_code) || e.jobkan_code < 1) errors.push({ location: `body.employment_types[${i}].jobkan_code`, message: '1以上の整数を入力してください' }); });
     if (errors.length) return problem(res, 422, 'Unprocessable Content', '入力内容に誤りがあります', errors);
     const c0 = state.connection;
+    if (b.smarthr.access_token) state.secrets.token = b.smarthr.access_token;
+    if (b.jobkan.client_secret) state.secrets.secret = b.jobkan.client_secret;
     state.connection = {
       configured: true,
       smarthr: { base_url: b.smarthr.base_url, access_token_set: c0.smarthr.access_token_set || !!b.smarthr.access_token },

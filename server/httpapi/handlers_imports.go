@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hrbridge/api"
+	"hrbridge/server/audit"
 	"hrbridge/server/auth"
 	"hrbridge/server/imports"
 	"hrbridge/server/problem"
@@ -61,7 +62,7 @@ func (h Imports) CreateImport(ctx context.Context, req api.CreateImportRequestOb
 		return nil, err
 	}
 	if created {
-		h.audit(ctx, "import.started", imp, nil)
+		h.audit(ctx, audit.ImportStarted, imp, nil)
 	}
 	return api.CreateImport202JSONResponse(importOut(imp)), nil
 }
@@ -137,7 +138,7 @@ func (h Imports) RetryImport(ctx context.Context, req api.RetryImportRequestObje
 		return nil, err
 	}
 	if created {
-		h.audit(ctx, "import.started", imp, map[string]any{"retry_of": req.Id.String()})
+		h.audit(ctx, audit.ImportStarted, imp, map[string]any{"retry_of": req.Id.String()})
 	}
 	return api.RetryImport202JSONResponse(importOut(imp)), nil
 }
@@ -147,7 +148,7 @@ func (h Imports) CancelImport(ctx context.Context, req api.CancelImportRequestOb
 	if err != nil {
 		return nil, err
 	}
-	h.audit(ctx, "import.canceled", imp, map[string]any{"status": imp.Status, "done": imp.Done})
+	h.audit(ctx, audit.ImportCanceled, imp, map[string]any{"status": imp.Status, "done": imp.Done})
 	return api.CancelImport202JSONResponse(importOut(imp)), nil
 }
 

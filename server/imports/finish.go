@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
+	"hrbridge/server/auth"
 	"hrbridge/server/store"
 	"hrbridge/server/sync"
 )
@@ -52,7 +53,7 @@ func (s *Service) finish(ctx context.Context, id string, log *slog.Logger) error
 			return err
 		}
 		var admins []store.User
-		if err := tx.Where("role = ?", "admin").Find(&admins).Error; err != nil {
+		if err := tx.Where("role = ?", auth.RoleAdmin).Find(&admins).Error; err != nil {
 			return err
 		}
 		title := Title(imp)

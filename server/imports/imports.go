@@ -134,10 +134,13 @@ func New(st *store.Store, conns *integration.Service, snaps *diffs.Snapshots, cf
 		Queues:               queues,
 		Workers:              workers,
 		RescueStuckJobsAfter: cfg.RescueAfter,
-		FetchPollInterval:    cfg.FetchPollInterval,
-		FetchCooldown:        min(100*time.Millisecond, cfg.FetchPollInterval),
-		Logger:               riverLogger(cfg.Logger),
-		MaxAttempts:          10,
+		// River wants no job timeout above the rescue delay; the workers
+		// set their own.
+		JobTimeout:        min(time.Minute, cfg.RescueAfter),
+		FetchPollInterval: cfg.FetchPollInterval,
+		FetchCooldown:     min(100*time.Millisecond, cfg.FetchPollInterval),
+		Logger:            riverLogger(cfg.Logger),
+		MaxAttempts:       10,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("make the job client: %w", err)

@@ -534,3 +534,88 @@ func TestHistory(t *testing.T) {
 		t.Errorf("bad cursor: %d", r.Status)
 	}
 }
+
+// An employee left `writing` by an interrupted run (the write was sent; the
+// run died before recording it) is looked up in the target first: a write
+// that landed is recorded without writing again, one that did not is done.
+func TestResumeSettlesWritingResults(t *testing.T) {
+	e := start(t, store.SQLite, 120)
+	e.limit(t, toJobkan, 3, 0)
+	sel := pick(e.diff(t, toJobkan), 3, "changed")
+	landed, lost, pending := sel[0], sel[1], sel[2]
+	// The first import writes `landed`, slowly enough for the second one to
+	// wait behind it.
+	first := e.startImport(t, toJobkan, key("first"), []diffItem{landed, pick(e.diff(t, toJobkan), 10, "new")[0]})
+	second := e.startImport(t, toJobkan, key("second"), []diffItem{landed, lost, pending})
+	// As if a run of the second import had sent the first two writes and died.
+	db := e.App.Store.DB
+	if err := db.Model(&store.ImportResult{}).Where("import_id = ? AND position IN ?", second.ID, []int{0, 1}).
+		Updates(map[string]any{"status": "writing", "action": "update", "changed_fields": "phone"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got := e.wait(t, first.ID, time.Minute); got.Status != "succeeded" {
+		t.Fatalf("first import %+v", got)
+	}
+	got := e.wait(t, second.ID, time.Minute)
+	if got.Status != "succeeded" || got.Counts.Updated != 3 {
+		t.Fatalf("second import %+v", got)
+	}
+	writes := e.sb.Writes(sandbox.Jobkan).Employees
+	for _, it := range sel {
+		if w := writes[it.EmployeeNumber]; w.Updates != 1 || w.Creates != 0 {
+			t.Errorf("%s written %+v, want one update", it.EmployeeNumber, w)
+		}
+	}
+	if r := resultsBy(e.results(t, second.ID))[landed.EmployeeNumber]; r.Status != "updated" || strings.Join(r.ChangedFields, ",") != "phone" {
+		t.Errorf("landed write recorded as %+v", r)
+	}
+}
+
+// Two instances on one PostgreSQL share the jobs, and still never run two
+// imports into one system at once (the advisory lock per target).
+func TestTwoInstancesOnePostgres(t *testing.T) {
+	e := start(t, store.Postgres, 200)
+	e.limit(t, toSmartHR, 40, 20)
+	other := apptest.Start(t, store.Postgres, func(c *config.Config) {
+		c.DatabaseURL, c.Sandbox = e.Cfg.DatabaseURL, e.URL
+	})
+	other.App.Conns.TuneSmartHR = e.App.Conns.TuneSmartHR
+	other.App.Conns.TuneJobkan = e.App.Conns.TuneJobkan
+	otherAdmin := other.Login(t, apptest.AdminEmail, apptest.Password)
+
+	items := pick(e.diff(t, toSmartHR), 36, "changed", "new")
+	var ids []string
+	for i := range 3 {
+		part := items[i*12 : (i+1)*12]
+		via := e.admin
+		if i == 1 {
+			via = otherAdmin
+		}
+		r := via.Do(t, "POST", "/api/v1/imports", body(toSmartHR, part), "Idempotency-Key", key("inst"))
+		var imp importOut
+		r.JSON(t, &imp)
+		if r.Status != 202 {
+			t.Fatalf("import via instance: %d %s", r.Status, r.Body)
+		}
+		ids = append(ids, imp.ID)
+	}
+	var ended []importOut
+	for _, id := range ids {
+		imp := e.wait(t, id, time.Minute)
+		if imp.Status != "succeeded" || imp.Done != 12 {
+			t.Errorf("import %+v", imp)
+		}
+		ended = append(ended, imp)
+	}
+	for i := range ended {
+		for j := i + 1; j < len(ended); j++ {
+			a, b := ended[i], ended[j]
+			if a.StartedAt.Before(*b.FinishedAt) && b.StartedAt.Before(*a.FinishedAt) {
+				t.Errorf("imports overlapped: %s–%s and %s–%s", a.StartedAt, a.FinishedAt, b.StartedAt, b.FinishedAt)
+			}
+		}
+	}
+	if w := e.sb.Writes(sandbox.SmartHR).Total; w.Creates+w.Updates != 36 {
+		t.Errorf("writes %+v, want 36", w)
+	}
+}

@@ -46,11 +46,12 @@ type importWorker struct {
 // over to the next run (see Service.work).
 func (w *importWorker) Timeout(*river.Job[ImportArgs]) time.Duration { return w.s.cfg.RescueAfter }
 
-// NextRetry: a provider outage is retried soon, then less often, at least
+// NextRetry: a run rescued after a crash, or one that failed because a
+// provider was down, is tried again soon (2 s), then less often, at least
 // every 5 minutes.
 func (w *importWorker) NextRetry(job *river.Job[ImportArgs]) time.Time {
 	n := max(job.Attempt, 1)
-	return time.Now().Add(min(time.Duration(n*n)*5*time.Second, 5*time.Minute))
+	return time.Now().Add(min(time.Duration(n*n)*2*time.Second, 5*time.Minute))
 }
 
 func (w *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) error {
@@ -152,8 +153,14 @@ func (s *Service) work(ctx context.Context, job *river.Job[ImportArgs]) error {
 		return err
 	}
 
-	// Cancellation is noticed within a quarter of a second.
+	// Cancellation is noticed within a quarter of a second (and at once when
+	// it was asked for before this run, or while it listed).
 	var canceled atomic.Bool
+	var cur store.Import
+	if err := db.Select("cancel_requested").Take(&cur, "id = ?", imp.ID).Error; err != nil {
+		return err
+	}
+	canceled.Store(cur.CancelRequested)
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go s.watchCancel(watchCtx, imp.ID, &canceled)
@@ -280,6 +287,22 @@ func (s *Service) settle(ctx context.Context, r *run, res store.ImportResult) {
 			// written; they check the new diff and import again.
 			s.record(r, res, outcome{status: ResultSkippedStale, action: ActionNone, name: it.DisplayName})
 			return
+		}
+		if it.Status == sync.StatusNew {
+			// Look the number up right before creating: someone may have
+			// created the employee since the listing, and SmartHR does not
+			// refuse a second crew with the same 社員番号.
+			found, err := r.target.FindByNumber(ctx, key)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.record(r, res, failure(ActionCreate, fieldList(it.Write), err))
+				}
+				return
+			}
+			if len(found) > 0 {
+				s.record(r, res, outcome{status: ResultSkippedStale, action: ActionNone, name: it.DisplayName})
+				return
+			}
 		}
 	}
 	switch it.Status {

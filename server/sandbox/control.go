@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -21,6 +22,10 @@ type Faults struct {
 	// TokenTTLSeconds is the lifetime of the access tokens Jobkan issues
 	// (Jobkan only; tokens already issued keep theirs).
 	TokenTTLSeconds int `json:"token_ttl_seconds,omitempty"`
+	// RejectWrites lists 社員番号 whose creates and updates the provider
+	// refuses with its own 400 validation error, as it would refuse a value:
+	// a deterministic failed employee for tests.
+	RejectWrites []string `json:"reject_writes,omitempty"`
 }
 
 // WriteCount counts the writes applied to one employee.
@@ -82,6 +87,11 @@ func (s *sim) reset(seed int64, size int) {
 	s.writes = map[string]*WriteCount{}
 	s.total = WriteCount{}
 	s.setLimits()
+}
+
+// rejects reports whether writes for number are refused; call with mu held.
+func (s *sim) rejects(number string) bool {
+	return number != "" && slices.Contains(s.faults.RejectWrites, number)
 }
 
 // wrote records an applied write; call with mu held.

@@ -239,6 +239,10 @@ func (s *jobkanSim) create(w http.ResponseWriter, r *http.Request) {
 		jobkanError(w, http.StatusBadRequest, "validation_error", strings.Join(errs, "、"))
 		return
 	}
+	if s.rejects(e.code) {
+		jobkanRejected(w, e.code)
+		return
+	}
 	if _, dup := s.byCode[e.code]; dup {
 		jobkanError(w, http.StatusConflict, "duplicate_code", "従業員コード「"+e.code+"」は既に使用されています")
 		return
@@ -263,6 +267,10 @@ func (s *jobkanSim) update(w http.ResponseWriter, r *http.Request) {
 		jobkanNoSuch(w, code)
 		return
 	}
+	if s.rejects(e.code) {
+		jobkanRejected(w, e.code)
+		return
+	}
 	next := *e
 	if errs := next.apply(in, false); errs != nil {
 		jobkanError(w, http.StatusBadRequest, "validation_error", strings.Join(errs, "、"))
@@ -277,4 +285,9 @@ func (s *jobkanSim) update(w http.ResponseWriter, r *http.Request) {
 	s.byCode[e.code] = e
 	s.wrote(e.code, false)
 	writeJSON(w, http.StatusOK, map[string]any{"employee": e.json()})
+}
+
+// jobkanRejected answers a write refused by the reject_writes fault.
+func jobkanRejected(w http.ResponseWriter, code string) {
+	jobkanError(w, http.StatusBadRequest, "validation_error", "従業員コード「"+code+"」の従業員情報に登録できない値が含まれています")
 }

@@ -375,3 +375,31 @@ func TestJobkanRateLimit(t *testing.T) {
 		t.Fatalf("second: %d %v %s", a.status, a.header, a.body)
 	}
 }
+
+// reject_writes refuses writes for the listed numbers in each provider's own
+// error format, and counts none of them.
+func TestRejectWrites(t *testing.T) {
+	e := newEnv(t, 0)
+	for _, base := range []string{SmartHRBase, JobkanBase} {
+		if a := e.do("PUT", base+"/_sandbox/faults", nil, `{"reject_writes":["R1"]}`); a.status != 200 {
+			t.Fatalf("set faults: %d %s", a.status, a.body)
+		}
+	}
+	a := e.smarthr("POST", "/v1/crews", `{"emp_code":"R1","last_name":"山田","first_name":"花子"}`)
+	if a.status != 400 || a.json(t)["type"] != "bad_request" {
+		t.Fatalf("SmartHR create of a rejected number: %d %s", a.status, a.body)
+	}
+	if a := e.smarthr("POST", "/v1/crews", `{"emp_code":"R2","last_name":"山田","first_name":"花子"}`); a.status != 201 {
+		t.Fatalf("another number: %d %s", a.status, a.body)
+	}
+	tok := e.jobkanToken()
+	a = e.jobkan(tok, "POST", "/employees", `{"code":"R1","last_name":"山田","first_name":"花子","email":"r1@example.jp"}`)
+	if a.status != 400 || !strings.Contains(string(a.body), "validation_error") {
+		t.Fatalf("Jobkan create of a rejected number: %d %s", a.status, a.body)
+	}
+	var ws Writes
+	_ = json.Unmarshal(e.do("GET", SmartHRBase+"/_sandbox/writes", nil, "").body, &ws)
+	if _, ok := ws.Employees["R1"]; ok || ws.Total.Creates != 1 {
+		t.Fatalf("writes %+v", ws)
+	}
+}

@@ -236,6 +236,10 @@ func (s *smarthrSim) create(w http.ResponseWriter, r *http.Request) {
 		smarthrBadRequest(w, "入力内容に誤りがあります", errs...)
 		return
 	}
+	if s.rejects(c.attrs["emp_code"]) {
+		smarthrRejected(w)
+		return
+	}
 	s.crews = append(s.crews, c)
 	s.byID[c.id] = c
 	s.wrote(c.writeKey(), true)
@@ -252,6 +256,10 @@ func (s *smarthrSim) update(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.byID[r.PathValue("id")]
 	if !ok {
 		smarthrNotFound(w)
+		return
+	}
+	if s.rejects(c.attrs["emp_code"]) {
+		smarthrRejected(w)
 		return
 	}
 	if errs := c.apply(in, false); errs != nil {
@@ -275,4 +283,9 @@ func (s *smarthrSim) employmentTypes(w http.ResponseWriter, r *http.Request) {
 		out = append(out, map[string]any{"id": t.id, "name": t.name, "preset_type": t.preset})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// smarthrRejected answers a write refused by the reject_writes fault.
+func smarthrRejected(w http.ResponseWriter) {
+	smarthrBadRequest(w, "入力内容に誤りがあります", fieldError{Message: "登録できない値が含まれています", Resource: "crew", Field: "tel_number"})
 }

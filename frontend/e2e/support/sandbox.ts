@@ -5,6 +5,7 @@ import type { APIRequestContext } from '@playwright/test';
  * openapi.yaml does not describe it, so every path and field the specs rely on is here, in one place:
  *   POST /sandbox/{provider}/_sandbox/reset   {"seed"?: <int>, "size"?: <int>}  → back to the seeded scenario
  *   PUT  /sandbox/{provider}/_sandbox/faults  {"error_rate": 0..1, "rate429": 0..1, "latency_ms": <int>, …}
+ *                                             "reject_writes": [<社員番号>…] — writes refused with the provider's 400
  *                                             (fields left out keep their value; see server/sandbox/control.go)
  * Correct them here if the Go sandbox changes.
  */
@@ -22,6 +23,10 @@ export async function resetSandbox(request: APIRequestContext, size = SIZE) {
   for (const p of PROVIDERS) await send(request, 'POST', `/sandbox/${p}/_sandbox/reset`, size ? { seed: SEED, size } : { seed: SEED });
 }
 
+export async function setFaults(request: APIRequestContext, provider: Provider, faults: Record<string, number | string[]>) {
+  await send(request, 'PUT', `/sandbox/${provider}/_sandbox/faults`, faults);
+}
+
 /** Every write to this provider fails with a 5xx (after the server's own retries give up). */
 export async function failWrites(request: APIRequestContext, provider: Provider) {
   await send(request, 'PUT', `/sandbox/${provider}/_sandbox/faults`, { error_rate: 1 });
@@ -29,5 +34,5 @@ export async function failWrites(request: APIRequestContext, provider: Provider)
 
 export async function clearFaults(request: APIRequestContext) {
   // only the injected faults: the simulators' own rate limits stay as configured
-  for (const p of PROVIDERS) await send(request, 'PUT', `/sandbox/${p}/_sandbox/faults`, { error_rate: 0, rate429: 0, latency_ms: 0 });
+  for (const p of PROVIDERS) await send(request, 'PUT', `/sandbox/${p}/_sandbox/faults`, { error_rate: 0, rate429: 0, latency_ms: 0, reject_writes: [] });
 }

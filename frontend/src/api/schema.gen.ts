@@ -689,10 +689,7 @@ export interface components {
         Cursor: string;
     };
     requestBodies: never;
-    headers: {
-        /** @description Requests allowed per window for this client */
-        RateLimitLimit: number;
-    };
+    headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -709,7 +706,6 @@ export interface operations {
             /** @description The OpenAPI document */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -738,7 +734,6 @@ export interface operations {
                 headers: {
                     /** @description The `hrbridge_session` (HttpOnly) and `hrbridge_csrf` cookies */
                     "Set-Cookie"?: string;
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -763,7 +758,6 @@ export interface operations {
             /** @description Signed out */
             204: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -786,7 +780,6 @@ export interface operations {
             /** @description The current user */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -814,7 +807,6 @@ export interface operations {
             /** @description A page of tokens (never their secret) */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -844,7 +836,6 @@ export interface operations {
             /** @description The token, with its secret shown once */
             201: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -873,7 +864,6 @@ export interface operations {
             /** @description Revoked */
             204: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -898,7 +888,6 @@ export interface operations {
             /** @description The settings */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -927,7 +916,6 @@ export interface operations {
             /** @description The saved settings */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -954,7 +942,6 @@ export interface operations {
             /** @description What each provider answered */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -990,7 +977,6 @@ export interface operations {
             /** @description A page of the diff; `summary` counts the whole set */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1027,7 +1013,6 @@ export interface operations {
             /** @description A page of imports */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1060,7 +1045,6 @@ export interface operations {
             /** @description Accepted; the import is queued (or this key's earlier import) */
             202: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1091,7 +1075,6 @@ export interface operations {
             /** @description The import */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1125,7 +1108,6 @@ export interface operations {
             /** @description A page of results, or every result as CSV */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1155,7 +1137,6 @@ export interface operations {
             /** @description An event stream */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1184,7 +1165,6 @@ export interface operations {
             /** @description The new import */
             202: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1214,7 +1194,6 @@ export interface operations {
             /** @description Cancellation requested (or already done) */
             202: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1247,7 +1226,6 @@ export interface operations {
             /** @description A page of notifications */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1275,7 +1253,6 @@ export interface operations {
             /** @description The notification */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1306,7 +1283,6 @@ export interface operations {
             /** @description A page of audit events */
             200: {
                 headers: {
-                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     [name: string]: unknown;
                 };
                 content: {
