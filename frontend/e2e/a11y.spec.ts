@@ -13,11 +13,12 @@ async function anyImportId(page: Page): Promise<string | undefined> {
   const diffs = (await (
     await page.request.get('/api/v1/integrations/jobkan/diffs?direction=jobkan_to_smarthr&status=changed&status=new&limit=1')
   ).json()) as { items: { employee_number: string; fingerprint: string }[] };
-  if (!diffs.items[0]) return undefined;
+  const first = diffs.items[0];
+  if (!first) return undefined;
   const csrf = (await page.context().cookies()).find((c) => c.name === 'hrbridge_csrf')?.value ?? '';
   const created = await page.request.post('/api/v1/imports', {
     headers: { 'Idempotency-Key': crypto.randomUUID(), 'X-CSRF-Token': csrf },
-    data: { integration: 'jobkan', direction: 'jobkan_to_smarthr', employees: [diffs.items[0]] },
+    data: { integration: 'jobkan', direction: 'jobkan_to_smarthr', employees: [{ employee_number: first.employee_number, fingerprint: first.fingerprint }] },
   });
   expect(created.status(), await created.text()).toBe(202);
   return ((await created.json()) as { id: string }).id;
