@@ -81,7 +81,7 @@ func New(ctx context.Context, cfg config.Config) (*App, error) {
 		SPA:      frontend.Dist(),
 		Sandbox:  a.sandboxHandler(),
 	}))
-	if err := a.setupImports(handlers); err != nil {
+	if err := a.setupImports(ctx, handlers); err != nil {
 		a.Close(ctx)
 		return nil, err
 	}

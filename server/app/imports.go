@@ -18,7 +18,10 @@ import (
 //
 // HRBRIDGE_JOB_RESCUE_AFTER (default 2m) is how long an import job may run
 // before River considers its instance dead and runs it again elsewhere.
-func (a *App) setupImports(h *httpapi.Handlers) error {
+//
+// When ctx ends (SIGTERM in main) running imports start handing over and the
+// event streams close, so that they do not hold up the HTTP shutdown.
+func (a *App) setupImports(ctx context.Context, h *httpapi.Handlers) error {
 	rescue, err := jobRescueAfter(os.Getenv)
 	if err != nil {
 		return err
@@ -42,6 +45,7 @@ func (a *App) setupImports(h *httpapi.Handlers) error {
 		return err
 	}
 	a.stop = append(a.stop, svc.Stop)
+	context.AfterFunc(ctx, svc.Drain)
 	return nil
 }
 

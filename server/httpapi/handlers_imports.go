@@ -393,6 +393,8 @@ func (e importEvents) VisitStreamImportEventsResponse(w http.ResponseWriter) err
 		select {
 		case <-e.ctx.Done():
 			return nil
+		case <-e.svc.Draining(): // shutting down: the client reconnects
+			return nil
 		case <-poll.C:
 		}
 	}

@@ -29,7 +29,7 @@ func BenchmarkImport1000Changed(b *testing.B) {
 		b.StopTimer()
 		e.sb.Reset(1, 1100)
 		sel := e.makeChanged(b, n)
-		if err := e.sb.SetFaults(sandbox.Jobkan, sandbox.Faults{PerSecond: rate}); err != nil { // also restarts its window
+		if err := e.sb.SetFaults(sandbox.Jobkan, sandbox.Faults{PerSecond: rate}); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -38,21 +38,28 @@ func TestCrashResume(t *testing.T) {
 	cases := []struct {
 		name   string
 		faults map[string]any
+		sig    syscall.Signal
 	}{
-		{"clean", map[string]any{"latency_ms": 20}},
-		{"faults", map[string]any{"latency_ms": 20, "rate429": 0.2, "error_rate": 0.05}},
+		{"clean", map[string]any{"latency_ms": 20}, syscall.SIGKILL},
+		{"faults", map[string]any{"latency_ms": 20, "rate429": 0.2, "error_rate": 0.05}, syscall.SIGKILL},
 	}
 	for _, d := range storetest.Dialects {
 		for _, c := range cases {
 			t.Run(string(d)+"/"+c.name, func(t *testing.T) {
 				t.Parallel()
-				crashAndResume(t, bin, d, c.faults)
+				crashAndResume(t, bin, d, c.faults, c.sig)
 			})
 		}
 	}
+	// A graceful stop (SIGTERM) hands the import over at once: the next
+	// start resumes it without waiting for River's rescue.
+	t.Run("sqlite/sigterm", func(t *testing.T) {
+		t.Parallel()
+		crashAndResume(t, bin, store.SQLite, cases[0].faults, syscall.SIGTERM)
+	})
 }
 
-func crashAndResume(t *testing.T, bin string, d store.Dialect, faults map[string]any) {
+func crashAndResume(t *testing.T, bin string, d store.Dialect, faults map[string]any, sig syscall.Signal) {
 	dir := t.TempDir()
 	sbURL := "http://" + freeAddr(t)
 	startProcess(t, bin, dir, "sandbox", []string{"HRBRIDGE_ADDR=" + strings.TrimPrefix(sbURL, "http://"), "HRBRIDGE_SANDBOX_SIZE=400"})
@@ -92,19 +99,24 @@ func crashAndResume(t *testing.T, bin string, d store.Dialect, faults map[string
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if err := server.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := server.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	_ = server.Wait()
 	before := e.getDB(t, d, dbURL, imp.ID)
-	t.Logf("killed with %d of %d done", before, len(items))
+	t.Logf("stopped (%s) with %d of %d done", sig, before, len(items))
 	if before >= len(items) {
 		t.Fatalf("the import ended before the kill; make it slower")
 	}
 
 	startProcess(t, bin, dir, "serve", vars)
 	waitHTTP(t, base+"/readyz")
+	restarted := time.Now()
 	got := e.wait(t, imp.ID, 90*time.Second)
+	t.Logf("ended %s after the restart", time.Since(restarted).Round(100*time.Millisecond))
+	if sig == syscall.SIGTERM && time.Since(restarted) > 15*time.Second {
+		t.Errorf("after a graceful stop the import took %s to end", time.Since(restarted))
+	}
 	if got.Status != "succeeded" || got.Done != len(items) || got.Counts.Created+got.Counts.Updated != len(items) {
 		t.Fatalf("after the restart the import ended %+v", got)
 	}
@@ -186,7 +198,7 @@ func startProcess(t *testing.T, bin, dir, cmd string, env []string) *exec.Cmd {
 			}
 		}
 		logFile.Close()
-		if t.Failed() {
+		if t.Failed() || os.Getenv("HRBRIDGE_TEST_LOGS") != "" {
 			out, _ := os.ReadFile(logPath)
 			lines := strings.Split(string(out), "\n")
 			var keep []string

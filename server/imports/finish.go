@@ -57,7 +57,7 @@ func (s *Service) finish(ctx context.Context, id string, log *slog.Logger) error
 			return err
 		}
 		title := Title(imp)
-		body := Body(imp, failed, notifyFailedMax, "")
+		body := clip(Body(imp, failed, notifyFailedMax, ""), 10000)
 		for _, a := range admins {
 			n := store.Notification{ID: uuid.NewString(), UserID: a.ID, Kind: "import_finished", Title: title, Body: body,
 				ImportID: &imp.ID, CreatedAt: t}
@@ -151,7 +151,7 @@ func Body(imp store.Import, failed []store.ImportResult, max int, link string) s
 			if i == max {
 				break
 			}
-			fmt.Fprintf(&b, "  %s: [%s] %s\n", r.EmployeeNumber, r.ErrorCode, oneLine(r.ErrorMessage))
+			fmt.Fprintf(&b, "  %s: [%s] %s\n", r.EmployeeNumber, r.ErrorCode, clip(oneLine(r.ErrorMessage), 400))
 		}
 		if more := imp.FailedCount - min(len(failed), max); more > 0 {
 			fmt.Fprintf(&b, "  ほか%d人（連携履歴で確認できます）\n", more)

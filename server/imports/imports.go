@@ -182,12 +182,19 @@ func (s *Service) Start(ctx context.Context) error {
 	return nil
 }
 
+// Drain makes running imports hand over after the employees in flight and
+// ends the event streams: the process is about to stop. Stop drains too.
+func (s *Service) Drain() { s.stopOnce.Do(func() { close(s.stopping) }) }
+
+// Draining is closed once Drain (or Stop) has been called.
+func (s *Service) Draining() <-chan struct{} { return s.stopping }
+
 // Stop lets running imports finish the employees in flight and hand the rest
 // over to their next run, then stops the job client. When ctx ends first,
 // the jobs are cancelled; their employees in flight are settled by the next
 // run.
 func (s *Service) Stop(ctx context.Context) error {
-	s.stopOnce.Do(func() { close(s.stopping) })
+	s.Drain()
 	if !s.started {
 		return nil
 	}

@@ -209,11 +209,3 @@ func (s *Service) Wait(ctx context.Context, id string) (store.Import, error) {
 		}
 	}
 }
-
-// ErrorText is a failed result's error, for the CSV and the mail.
-func ErrorText(r store.ImportResult) string {
-	if r.ErrorCode == "" {
-		return ""
-	}
-	return "[" + r.ErrorCode + "] " + r.ErrorMessage
-}

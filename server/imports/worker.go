@@ -77,6 +77,9 @@ type run struct {
 func (s *Service) work(ctx context.Context, job *river.Job[ImportArgs]) error {
 	start := time.Now()
 	log := s.log.With("import_id", job.Args.ImportID, "job_id", job.ID, "attempt", job.Attempt)
+	if s.isStopping() { // this process is stopping: leave it to the next one
+		return river.JobSnooze(0)
+	}
 	imp, err := s.Get(ctx, job.Args.ImportID)
 	var p *problem.Problem
 	if errors.As(err, &p) && p.Status == http.StatusNotFound {
@@ -198,7 +201,7 @@ loop:
 		return fmt.Errorf("record a result: %w", err)
 	}
 	if handOver || ctx.Err() != nil {
-		log.Info("import continues in its next run", "elapsed", time.Since(start).Round(time.Millisecond))
+		log.Info("import continues in its next run", "run_seconds", time.Since(start).Round(time.Millisecond).Seconds())
 		return river.JobSnooze(0)
 	}
 	return s.finish(context.WithoutCancel(ctx), imp.ID, log)
