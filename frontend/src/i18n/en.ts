@@ -88,6 +88,10 @@ export const en: Record<MessageKey, string> = {
   'field.employment_status': 'Employment status',
   'field.email': 'Email address',
 
+  'empStatus.employed': 'Employed',
+  'empStatus.absent': 'On leave',
+  'empStatus.retired': 'Retired',
+
   'diff.before': 'Before',
   'diff.after': 'After',
   'diff.created': 'Value to create',

@@ -88,6 +88,10 @@ export const ja = {
   'field.employment_status': '在籍状況',
   'field.email': 'メールアドレス',
 
+  'empStatus.employed': '在職',
+  'empStatus.absent': '休職',
+  'empStatus.retired': '退職',
+
   'diff.before': '変更前',
   'diff.after': '変更後',
   'diff.created': '登録する値',

@@ -39,6 +39,17 @@ describe('DiffRow', () => {
     expect(within(row).getByRole('checkbox')).not.toBeChecked();
   });
 
+  it('shows 在籍状況 in words, not codes, in both languages', () => {
+    const item = changedItem('0005');
+    item.fields = [{ name: 'employment_status', label: '在籍状況', old: 'employed', new: 'retired', changed: true }];
+    const { unmount } = renderRow(<DiffRow item={item} selected onToggle={() => {}} />);
+    expect(document.querySelector('del.diff-old')).toHaveTextContent('変更前：在職');
+    expect(document.querySelector('ins.diff-new')).toHaveTextContent('変更後：退職');
+    unmount();
+    renderRow(<DiffRow item={item} selected onToggle={() => {}} />, 'en');
+    expect(document.querySelector('ins.diff-new')).toHaveTextContent('Retired');
+  });
+
   it('says so when nothing differs', () => {
     renderRow(<DiffRow item={unchangedItem('0001')} selected={false} onToggle={() => {}} />);
     expect(screen.getByText('連携する項目に差分はありません。')).toBeInTheDocument();

@@ -23,8 +23,17 @@ export function reasonText(t: T, reason: DiffItem['reason']): string {
   return reason && KNOWN_REASONS.has(reason) ? t(`reason.${reason}` as MessageKey) : t('reason.unknown');
 }
 
-function Value({ v, t }: { v: string | null | undefined; t: T }) {
-  return <>{v === null || v === undefined || v === '' ? t('common.blank') : v}</>;
+const EMPLOYMENT_STATUSES = new Set(['employed', 'absent', 'retired']);
+
+/** A value as the administrator reads it: 在籍状況 codes in words, blanks said. */
+export function displayValue(t: T, field: FieldDiff['name'], v: string | null | undefined): string {
+  if (v === null || v === undefined || v === '') return t('common.blank');
+  if (field === 'employment_status' && EMPLOYMENT_STATUSES.has(v)) return t(`empStatus.${v}` as MessageKey);
+  return v;
+}
+
+function Value({ f, v, t }: { f: FieldDiff['name']; v: string | null | undefined; t: T }) {
+  return <>{displayValue(t, f, v)}</>;
 }
 
 /** What the row will change: old values struck through in red, new values in green. */
@@ -42,7 +51,7 @@ export function FieldChanges({ item }: { item: DiffItem }) {
             <span className="diff-field-label">{fieldLabel(t, f)}</span>
             <ins className="diff-new">
               <VisuallyHiddenText>{t('diff.created')}{colon}</VisuallyHiddenText>
-              <Value v={f.new} t={t} />
+              <Value f={f.name} v={f.new} t={t} />
             </ins>
           </li>
         ))}
@@ -60,14 +69,14 @@ export function FieldChanges({ item }: { item: DiffItem }) {
           <span className="diff-field-label">{fieldLabel(t, f)}</span>
           <del className="diff-old">
             <VisuallyHiddenText>{t('diff.before')}{colon}</VisuallyHiddenText>
-            <Value v={f.old} t={t} />
+            <Value f={f.name} v={f.old} t={t} />
           </del>
           <span className="diff-arrow" aria-hidden="true">
             →
           </span>
           <ins className="diff-new">
             <VisuallyHiddenText>{t('diff.after')}{colon}</VisuallyHiddenText>
-            <Value v={f.new} t={t} />
+            <Value f={f.name} v={f.new} t={t} />
           </ins>
         </li>
       ))}
