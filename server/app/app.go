@@ -85,6 +85,7 @@ func New(ctx context.Context, cfg config.Config) (*App, error) {
 		a.Close(ctx)
 		return nil, err
 	}
+	reg.MustRegister(imports.Collector(st.DB), a.Conns.Collector())
 	return a, nil
 }
 

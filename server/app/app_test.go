@@ -130,3 +130,24 @@ func TestConcurrentStartOnPostgres(t *testing.T) {
 		}
 	}
 }
+
+// /metrics reports the imports by status from the database and the provider
+// clients' counters once they have been used.
+func TestMetricsImportsAndProviders(t *testing.T) {
+	env := apptest.Start(t, store.SQLite, func(c *config.Config) { c.Sandbox, c.SandboxSize = "1", 10 })
+	s := env.Admin(t)
+	if r := s.Do(t, "GET", "/api/v1/integrations/jobkan/diffs?direction=smarthr_to_jobkan", nil); r.Status != 200 {
+		t.Fatalf("diffs: %d %s", r.Status, r.Body)
+	}
+	body := string(env.Do(t, "GET", "/metrics", nil).Body)
+	for _, want := range []string{
+		`hrbridge_imports{status="running"} 0`,
+		`hrbridge_imports{status="succeeded"} 0`,
+		`hrbridge_provider_requests_total{provider="smarthr"}`,
+		`hrbridge_provider_rate_limited_total{provider="jobkan"} 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}

@@ -27,6 +27,10 @@ type Config struct {
 	BaseURL       string
 	// DiffSnapshotTTL is how long provider snapshots are reused across diff pages.
 	DiffSnapshotTTL time.Duration
+	// JobRescueAfter is how long one run of an import job may take before
+	// River considers its instance dead and runs it again elsewhere; a run
+	// hands over to the next well before that (docs/imports.md). 0: the default.
+	JobRescueAfter time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may take at SIGTERM.
 	ShutdownTimeout time.Duration
 	// SecretKeyPrevious are earlier keys (HRBRIDGE_SECRET_KEY_PREVIOUS,
@@ -79,6 +83,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.DiffSnapshotTTL, err = time.ParseDuration(get("HRBRIDGE_DIFF_SNAPSHOT_TTL", "5m")); err != nil {
 		return c, fmt.Errorf("HRBRIDGE_DIFF_SNAPSHOT_TTL: %w", err)
+	}
+	if v := get("HRBRIDGE_JOB_RESCUE_AFTER", ""); v != "" {
+		if c.JobRescueAfter, err = time.ParseDuration(v); err != nil || c.JobRescueAfter < 2*time.Second {
+			return c, fmt.Errorf("HRBRIDGE_JOB_RESCUE_AFTER must be a duration of at least 2s (e.g. 2m), got %q", v)
+		}
 	}
 	c.ShutdownTimeout = 30 * time.Second
 	if c.AdminEmail != "" && c.AdminPassword == "" {
