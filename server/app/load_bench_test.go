@@ -1,8 +1,12 @@
 package app_test
 
 import (
+	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -35,17 +39,15 @@ func BenchmarkAPILoad(b *testing.B) {
 	duration := envOr("HRBRIDGE_BENCH_DURATION", "30s")
 	size, _ := strconv.Atoi(envOr("HRBRIDGE_BENCH_SIZE", "100000"))
 	conns := envOr("HRBRIDGE_BENCH_CONNECTIONS", "100")
+	// The simulators run in their own process, as the providers do in
+	// production: the server's heap then holds only what it holds for real.
+	sandboxURL := startSandbox(b, size)
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		b.Run(string(d), func(b *testing.B) {
-			env := apptest.Start(b, d, func(c *config.Config) { c.Sandbox, c.SandboxSize = "1", size })
+			env := apptest.Start(b, d, func(c *config.Config) { c.Sandbox = sandboxURL })
 			unlimited := httpx.Limits{PerSecond: httpx.NoLimit, PerHour: httpx.NoLimit}
 			env.App.Conns.TuneSmartHR = func(o *smarthr.Options) { o.Limits = unlimited }
 			env.App.Conns.TuneJobkan = func(o *jobkan.Options) { o.Limits = unlimited }
-			for _, p := range []sandbox.Provider{sandbox.SmartHR, sandbox.Jobkan} {
-				if err := env.App.Sandbox.SetFaults(p, sandbox.Faults{}); err != nil {
-					b.Fatal(err)
-				}
-			}
 			token := env.Token(b, "read")
 			heapBefore := heapInUse()
 			start := time.Now()
@@ -67,6 +69,49 @@ func BenchmarkAPILoad(b *testing.B) {
 			}
 		})
 	}
+}
+
+// startSandbox builds hrbridge and runs `hrbridge sandbox` with size
+// employees and no rate limits until b ends; it returns its URL.
+func startSandbox(b *testing.B, size int) string {
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "hrbridge")
+	if out, err := exec.Command("go", "build", "-o", bin, "hrbridge/server").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "sandbox")
+	cmd.Env = append(os.Environ(), "HRBRIDGE_ADDR="+addr, "HRBRIDGE_SANDBOX_SIZE="+strconv.Itoa(size))
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	url := "http://" + addr
+	for i := 0; ; i++ {
+		res, err := http.Post(url+sandbox.SmartHRBase+"/_sandbox/reset", "application/json", strings.NewReader(fmt.Sprintf(`{"seed":1,"size":%d}`, size)))
+		if err == nil {
+			res.Body.Close()
+			break
+		}
+		if i > 100 {
+			b.Fatalf("sandbox did not start: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, base := range []string{sandbox.SmartHRBase, sandbox.JobkanBase} {
+		req, _ := http.NewRequest("PUT", url+base+"/_sandbox/faults", strings.NewReader(`{"per_second":0,"per_hour":0}`))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != 200 {
+			b.Fatalf("lift the simulator's limits: %v %v", err, res)
+		}
+		res.Body.Close()
+	}
+	return url
 }
 
 type wrkResult struct {

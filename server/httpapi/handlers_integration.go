@@ -109,45 +109,7 @@ func (h Integration) ListDiffs(ctx context.Context, req api.ListDiffsRequestObje
 	if err != nil {
 		return nil, err
 	}
-	s := snap.Result.Summary
-	out := api.ListDiffs200JSONResponse{
-		Direction:   p.Direction,
-		GeneratedAt: snap.GeneratedAt,
-		Summary: api.DiffSummary{Unchanged: int32(s.Unchanged), Changed: int32(s.Changed), New: int32(s.New),
-			Conflict: int32(s.Conflict), Total: int32(s.Total)},
-		Items: make([]api.DiffItem, len(items)),
-	}
-	if next != "" {
-		out.NextCursor = &next
-	}
-	for i, it := range items {
-		out.Items[i] = diffItemOut(it)
-	}
-	return out, nil
-}
-
-func diffItemOut(it sync.Item) api.DiffItem {
-	d := api.DiffItem{
-		EmployeeNumber: it.EmployeeNumber,
-		DisplayName:    it.DisplayName,
-		Status:         api.DiffStatus(it.Status),
-		Fingerprint:    it.Fingerprint,
-		Fields:         make([]api.FieldDiff, len(it.Fields)),
-	}
-	if it.ReasonCode != "" {
-		r := api.ConflictReason(it.ReasonCode)
-		d.Reason = &r
-		d.ReasonDetail = &it.ReasonDetail
-	}
-	for i, f := range it.Fields {
-		fd := api.FieldDiff{Name: api.FieldName(f.Field), Label: sync.LabelJa(f.Field), New: f.New, Changed: f.Changed}
-		if it.Status != sync.StatusNew {
-			old := f.Old
-			fd.Old = &old
-		}
-		d.Fields[i] = fd
-	}
-	return d
+	return newDiffPage(dir, snap.GeneratedAt, snap.Result.Summary, items, next), nil
 }
 
 func deref[T any](p *T) T {

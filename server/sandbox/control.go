@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -17,6 +18,9 @@ type Faults struct {
 	LatencyMS int     `json:"latency_ms"` // added to every API request
 	ErrorRate float64 `json:"error_rate"` // share of requests answered 500 (0..1)
 	Rate429   float64 `json:"rate429"`    // share answered 429 although within the limits (0..1)
+	// ResetRate is the share of API requests whose TCP connection is closed
+	// (reset) without an answer, before the request is handled (0..1).
+	ResetRate float64 `json:"reset_rate"`
 	PerSecond int     `json:"per_second"` // requests allowed in any 1 s
 	PerHour   int     `json:"per_hour"`   // requests allowed in any 1 h
 	// TokenTTLSeconds is the lifetime of the access tokens Jobkan issues
@@ -48,6 +52,7 @@ type Stats struct {
 	Throttled      int64 `json:"throttled"` // 429s for exceeding per_second or per_hour
 	Injected429    int64 `json:"injected_429"`
 	InjectedErrors int64 `json:"injected_errors"`
+	InjectedResets int64 `json:"injected_resets"`
 	TokensIssued   int64 `json:"tokens_issued,omitempty"` // Jobkan
 }
 
@@ -139,6 +144,8 @@ func (f Faults) validate() error {
 		return errors.New("latency_ms must be within 0..60000")
 	case f.ErrorRate < 0 || f.ErrorRate > 1 || f.Rate429 < 0 || f.Rate429 > 1:
 		return errors.New("error_rate and rate429 must be within 0..1")
+	case f.ResetRate < 0 || f.ResetRate > 1:
+		return errors.New("reset_rate must be within 0..1")
 	case f.PerSecond < 0 || f.PerHour < 0 || f.TokenTTLSeconds < 0:
 		return errors.New("per_second, per_hour and token_ttl_seconds must not be negative")
 	case f.PerSecond > 1_000_000 || f.PerHour > 10_000_000:
@@ -165,7 +172,7 @@ func (s *sim) Stats() Stats {
 
 // guard applies the limits and faults before the API handler: the limits
 // first, counted on arrival as a provider's edge would, then latency, then
-// injected failures.
+// injected failures (reset connections, 429s, 500s).
 func (s *sim) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		now := time.Now()
@@ -183,6 +190,11 @@ func (s *sim) guard(next http.Handler) http.Handler {
 		if !delay(r, f.LatencyMS) {
 			return
 		}
+		if f.ResetRate > 0 && rand.Float64() < f.ResetRate {
+			s.count(func(st *Stats) { st.InjectedResets++ })
+			dropConn(w)
+			return
+		}
 		if f.Rate429 > 0 && rand.Float64() < f.Rate429 {
 			s.count(func(st *Stats) { st.Injected429++ })
 			s.d.rate(w.Header(), limit, 0, 0) // room again right away
@@ -196,6 +208,21 @@ func (s *sim) guard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// dropConn closes the request's connection without a word: with SO_LINGER 0
+// the client sees "connection reset by peer", as when a proxy or the
+// provider's edge drops it. Where the connection cannot be taken over
+// (HTTP/2), the handler is aborted, which also ends the answer unsent.
+func dropConn(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
 }
 
 // delay waits ms milliseconds; false when the client gave up meanwhile, in

@@ -2,12 +2,15 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -401,5 +404,86 @@ func TestRejectWrites(t *testing.T) {
 	_ = json.Unmarshal(e.do("GET", SmartHRBase+"/_sandbox/writes", nil, "").body, &ws)
 	if _, ok := ws.Employees["R1"]; ok || ws.Total.Creates != 1 {
 		t.Fatalf("writes %+v", ws)
+	}
+}
+
+// reset_rate closes that share of API requests' connections without an
+// answer (a reset, before the request is handled: a refused write is not
+// applied), counts them, and is validated like the other rates.
+func TestResetRate(t *testing.T) {
+	e := newEnv(t, 3)
+	for _, base := range []string{SmartHRBase, JobkanBase} {
+		if a := e.do("PUT", base+"/_sandbox/faults", nil, `{"reset_rate":1.5}`); a.status != 400 || !strings.Contains(string(a.body), "reset_rate") {
+			t.Fatalf("%s accepted reset_rate 1.5: %d %s", base, a.status, a.body)
+		}
+		if a := e.do("PUT", base+"/_sandbox/faults", nil, `{"reset_rate":-0.1}`); a.status != 400 {
+			t.Fatalf("%s accepted reset_rate -0.1: %d %s", base, a.status, a.body)
+		}
+	}
+	tok := e.jobkanToken() // the token endpoint is not an API request: never reset
+	if a := e.do("PUT", SmartHRBase+"/_sandbox/faults", nil, `{"reset_rate":1}`); a.status != 200 || a.json(t)["reset_rate"] != float64(1) {
+		t.Fatalf("set reset_rate: %d %s", a.status, a.body)
+	}
+	if a := e.do("PUT", JobkanBase+"/_sandbox/faults", nil, `{"reset_rate":1}`); a.status != 200 {
+		t.Fatalf("set reset_rate: %d %s", a.status, a.body)
+	}
+
+	// A client of its own, without keep-alive, so that net/http does not
+	// quietly retry a GET on another connection.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	send := func(method, path, auth, body string) error {
+		req, _ := http.NewRequest(method, e.url+path, strings.NewReader(body))
+		req.Header.Set("Authorization", auth)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			return fmt.Errorf("answered %d", resp.StatusCode)
+		}
+		return err
+	}
+	for _, c := range []struct{ method, path, auth, body string }{
+		{"GET", SmartHRBase + "/api/v1/crews", "Bearer " + SmartHRToken, ""},
+		{"POST", SmartHRBase + "/api/v1/crews", "Bearer " + SmartHRToken, `{"emp_code":"X1","last_name":"山田","first_name":"花子"}`},
+		{"GET", JobkanBase + "/master/v1/employees", "Bearer " + tok, ""},
+		{"POST", JobkanBase + "/master/v1/employees", "Bearer " + tok, `{"code":"X2","last_name":"山田","first_name":"花子","email":"x2@example.jp"}`},
+	} {
+		err := send(c.method, c.path, c.auth, c.body)
+		if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("%s %s: want the connection reset, got %v", c.method, c.path, err)
+		}
+	}
+	for _, p := range []Provider{SmartHR, Jobkan} {
+		if st := e.sb.Stats(p); st.InjectedResets != 2 || st.Requests != 2 {
+			t.Errorf("%s stats %+v, want 2 resets of 2 requests", p, st)
+		}
+		if w := e.sb.Writes(p); w.Total != (WriteCount{}) {
+			t.Errorf("%s applied writes whose connection was reset: %+v", p, w)
+		}
+	}
+
+	// Half: some requests answered, some reset.
+	if err := e.sb.SetFaults(SmartHR, Faults{ResetRate: 0.5}); err != nil {
+		t.Fatal(err)
+	}
+	ok, reset := 0, 0
+	for range 40 {
+		req, _ := http.NewRequest("GET", e.url+SmartHRBase+"/api/v1/crews", nil)
+		req.Header.Set("Authorization", "Bearer "+SmartHRToken)
+		resp, err := client.Do(req)
+		if err != nil {
+			reset++
+			continue
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			ok++
+		}
+	}
+	if ok == 0 || reset == 0 || ok+reset != 40 {
+		t.Errorf("reset_rate 0.5: %d answered, %d reset of 40", ok, reset)
+	}
+	if st := e.sb.Stats(SmartHR); st.InjectedResets != int64(2+reset) {
+		t.Errorf("stats %+v, want %d resets", st, 2+reset)
 	}
 }

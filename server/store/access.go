@@ -74,17 +74,23 @@ func (s *Store) CreateSession(ctx context.Context, se *Session) error {
 }
 
 // SessionWithUser returns the session with id (the hash of its cookie) and
-// its user, revoked or not; the caller checks expiry and revocation.
+// its user (id, e-mail and role only), revoked or not; the caller checks
+// expiry and revocation. It runs on every signed-in request: one joined,
+// prepared query.
 func (s *Store) SessionWithUser(ctx context.Context, id string) (*Session, *User, error) {
-	var se Session
-	if err := s.DB.WithContext(ctx).Where("id = ?", id).Take(&se).Error; err != nil {
-		return nil, nil, err
+	var row struct {
+		Session
+		OwnerEmail, OwnerRole string
 	}
-	u, err := s.UserByID(ctx, se.UserID)
+	err := s.hot.WithContext(ctx).Raw(`SELECT s.*, u.email AS owner_email, u.role AS owner_role
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`, id).Scan(&row).Error
+	if err == nil && row.ID == "" {
+		err = gorm.ErrRecordNotFound
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	return &se, u, nil
+	return &row.Session, &User{ID: row.UserID, Email: row.OwnerEmail, Role: row.OwnerRole}, nil
 }
 
 // TouchSession records activity on a session.
@@ -108,18 +114,23 @@ func (s *Store) CreateAPIToken(ctx context.Context, t *APIToken) error {
 	return s.DB.WithContext(ctx).Create(t).Error
 }
 
-// APITokenByHash returns the token with this hash and its owner, revoked or
-// not; the caller checks expiry and revocation.
+// APITokenByHash returns the token with this hash and its owner (id, e-mail
+// and role only), revoked or not; the caller checks expiry and revocation.
+// It runs on every integrator request: one joined, prepared query.
 func (s *Store) APITokenByHash(ctx context.Context, hash string) (*APIToken, *User, error) {
-	var t APIToken
-	if err := s.DB.WithContext(ctx).Where("token_hash = ?", hash).Take(&t).Error; err != nil {
-		return nil, nil, err
+	var row struct {
+		APIToken
+		OwnerEmail, OwnerRole string
 	}
-	u, err := s.UserByID(ctx, t.UserID)
+	err := s.hot.WithContext(ctx).Raw(`SELECT t.*, u.email AS owner_email, u.role AS owner_role
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash).Scan(&row).Error
+	if err == nil && row.ID == "" {
+		err = gorm.ErrRecordNotFound
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	return &t, u, nil
+	return &row.APIToken, &User{ID: row.UserID, Email: row.OwnerEmail, Role: row.OwnerRole}, nil
 }
 
 // APITokenWithOwner is a token and its owner's e-mail, for listing.

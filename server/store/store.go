@@ -42,6 +42,10 @@ type Store struct {
 	DB      *gorm.DB
 	SQL     *sql.DB
 	Dialect Dialect
+	// hot runs the per-request lookups (sessions, tokens) as prepared
+	// statements. It is never used for transactions, whose *sql.Tx River
+	// needs (PrepareStmt would wrap it).
+	hot *gorm.DB
 }
 
 // Open connects to url: "sqlite:<file>" (created with its folder) or
@@ -93,6 +97,7 @@ func Open(url string) (*Store, error) {
 		s.SQL.Close()
 		return nil, err
 	}
+	s.hot = s.DB.Session(&gorm.Session{PrepareStmt: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := s.SQL.PingContext(ctx); err != nil {
