@@ -70,16 +70,12 @@ func run(ctx context.Context, args []string) error {
 	case "users":
 		return usersCommand(ctx, cfg, args, os.Stdin)
 	case "migrate":
-		st, err := store.Open(cfg.DatabaseURL)
+		st, err := store.OpenMigrated(ctx, cfg.DatabaseURL)
 		if err != nil {
 			return err
 		}
-		defer st.Close()
-		if err := st.Migrate(ctx); err != nil {
-			return err
-		}
 		fmt.Println("migrations applied")
-		return nil
+		return st.Close()
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }

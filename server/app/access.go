@@ -96,14 +96,11 @@ func (a *App) firstAdmin(ctx context.Context) error {
 // CreateUser is `hrbridge users create`: it migrates the database if needed
 // and adds a user.
 func CreateUser(ctx context.Context, cfg config.Config, email, role, password string) error {
-	st, err := store.Open(cfg.DatabaseURL)
+	st, err := store.OpenMigrated(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	u, err := auth.NewService(st).CreateUser(ctx, email, password, role)
 	if err != nil {
 		return err

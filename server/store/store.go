@@ -107,6 +107,20 @@ func Open(url string) (*Store, error) {
 	return s, nil
 }
 
+// OpenMigrated opens url and applies every migration: what `migrate` and
+// `users create` need before anything else.
+func OpenMigrated(ctx context.Context, url string) (*Store, error) {
+	s, err := Open(url)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
 // Close closes the connection pool.
 func (s *Store) Close() error { return s.SQL.Close() }
 

@@ -151,6 +151,37 @@ function SettingsEditor({ connection }: { connection: Connection }) {
       form.employmentTypes.map((r) => (r.key === key ? { ...r, ...patch } : r)),
     );
 
+  type TextKey = 'smarthrBaseUrl' | 'smarthrToken' | 'jobkanApiUrl' | 'jobkanTokenUrl' | 'jobkanClientId' | 'jobkanClientSecret';
+  /** One text field. A secret is write-only: empty, marked 設定済み when one is stored, and kept when left empty. */
+  const field = (
+    k: TextKey,
+    kind: 'url' | 'text' | 'secret',
+    name: string,
+    label: string,
+    errorAt: string,
+    o: { help?: string; secretSet?: boolean } = {},
+  ) => {
+    const secret = kind === 'secret';
+    return (
+      <FormControl
+        label={label}
+        statusLabels={secret ? <SecretStatus set={!!o.secretSet} /> : undefined}
+        helpMessage={secret ? (o.secretSet ? t('settings.secretKeep') : undefined) : o.help}
+        errorMessages={errs[errorAt]}
+      >
+        <Input
+          name={name}
+          type={secret ? 'password' : kind}
+          required={!secret}
+          autoComplete={secret ? 'new-password' : kind === 'text' ? 'off' : undefined}
+          value={form[k]}
+          onChange={(e) => set(k, e.currentTarget.value)}
+          width="100%"
+        />
+      </FormControl>
+    );
+  };
+
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     save.mutate();
@@ -198,35 +229,12 @@ function SettingsEditor({ connection }: { connection: Connection }) {
               <Base padding={1.5}>
                 <Stack gap={1.25}>
                   <Heading>{t('settings.smarthr')}</Heading>
-                  <FormControl
-                    label={t('settings.smarthr.baseUrl')}
-                    helpMessage={t('settings.smarthr.baseUrlHelp')}
-                    errorMessages={errs['smarthr.base_url']}
-                  >
-                    <Input
-                      name="smarthr_base_url"
-                      type="url"
-                      required
-                      value={form.smarthrBaseUrl}
-                      onChange={(e) => set('smarthrBaseUrl', e.currentTarget.value)}
-                      width="100%"
-                    />
-                  </FormControl>
-                  <FormControl
-                    label={t('settings.smarthr.token')}
-                    statusLabels={<SecretStatus set={connection.smarthr.access_token_set} />}
-                    helpMessage={connection.smarthr.access_token_set ? t('settings.secretKeep') : undefined}
-                    errorMessages={errs['smarthr.access_token']}
-                  >
-                    <Input
-                      name="smarthr_access_token"
-                      type="password"
-                      autoComplete="new-password"
-                      value={form.smarthrToken}
-                      onChange={(e) => set('smarthrToken', e.currentTarget.value)}
-                      width="100%"
-                    />
-                  </FormControl>
+                  {field('smarthrBaseUrl', 'url', 'smarthr_base_url', t('settings.smarthr.baseUrl'), 'smarthr.base_url', {
+                    help: t('settings.smarthr.baseUrlHelp'),
+                  })}
+                  {field('smarthrToken', 'secret', 'smarthr_access_token', t('settings.smarthr.token'), 'smarthr.access_token', {
+                    secretSet: connection.smarthr.access_token_set,
+                  })}
                 </Stack>
               </Base>
             </Section>
@@ -235,59 +243,16 @@ function SettingsEditor({ connection }: { connection: Connection }) {
               <Base padding={1.5}>
                 <Stack gap={1.25}>
                   <Heading>{t('settings.jobkan')}</Heading>
-                  <FormControl
-                    label={t('settings.jobkan.apiUrl')}
-                    helpMessage={t('settings.jobkan.apiUrlHelp')}
-                    errorMessages={errs['jobkan.api_url']}
-                  >
-                    <Input
-                      name="jobkan_api_url"
-                      type="url"
-                      required
-                      value={form.jobkanApiUrl}
-                      onChange={(e) => set('jobkanApiUrl', e.currentTarget.value)}
-                      width="100%"
-                    />
-                  </FormControl>
-                  <FormControl
-                    label={t('settings.jobkan.tokenUrl')}
-                    helpMessage={t('settings.jobkan.tokenUrlHelp')}
-                    errorMessages={errs['jobkan.token_url']}
-                  >
-                    <Input
-                      name="jobkan_token_url"
-                      type="url"
-                      required
-                      value={form.jobkanTokenUrl}
-                      onChange={(e) => set('jobkanTokenUrl', e.currentTarget.value)}
-                      width="100%"
-                    />
-                  </FormControl>
-                  <FormControl label={t('settings.jobkan.clientId')} errorMessages={errs['jobkan.client_id']}>
-                    <Input
-                      name="jobkan_client_id"
-                      required
-                      autoComplete="off"
-                      value={form.jobkanClientId}
-                      onChange={(e) => set('jobkanClientId', e.currentTarget.value)}
-                      width="100%"
-                    />
-                  </FormControl>
-                  <FormControl
-                    label={t('settings.jobkan.clientSecret')}
-                    statusLabels={<SecretStatus set={connection.jobkan.client_secret_set} />}
-                    helpMessage={connection.jobkan.client_secret_set ? t('settings.secretKeep') : undefined}
-                    errorMessages={errs['jobkan.client_secret']}
-                  >
-                    <Input
-                      name="jobkan_client_secret"
-                      type="password"
-                      autoComplete="new-password"
-                      value={form.jobkanClientSecret}
-                      onChange={(e) => set('jobkanClientSecret', e.currentTarget.value)}
-                      width="100%"
-                    />
-                  </FormControl>
+                  {field('jobkanApiUrl', 'url', 'jobkan_api_url', t('settings.jobkan.apiUrl'), 'jobkan.api_url', {
+                    help: t('settings.jobkan.apiUrlHelp'),
+                  })}
+                  {field('jobkanTokenUrl', 'url', 'jobkan_token_url', t('settings.jobkan.tokenUrl'), 'jobkan.token_url', {
+                    help: t('settings.jobkan.tokenUrlHelp'),
+                  })}
+                  {field('jobkanClientId', 'text', 'jobkan_client_id', t('settings.jobkan.clientId'), 'jobkan.client_id')}
+                  {field('jobkanClientSecret', 'secret', 'jobkan_client_secret', t('settings.jobkan.clientSecret'), 'jobkan.client_secret', {
+                    secretSet: connection.jobkan.client_secret_set,
+                  })}
                 </Stack>
               </Base>
             </Section>

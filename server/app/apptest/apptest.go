@@ -5,11 +5,9 @@ package apptest
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"strings"
 	"testing"
 
 	"hrbridge/server/app"
@@ -84,36 +82,5 @@ func (r Response) JSON(t testing.TB, v any) {
 // (sent as JSON). headers are name, value pairs.
 func (e *Env) Do(t testing.TB, method, path string, body any, headers ...string) Response {
 	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		data, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = strings.NewReader(string(data))
-	}
-	req, err := http.NewRequest(method, e.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := e.HTTP.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Response{Status: res.StatusCode, Header: res.Header, Body: data}
+	return send(t, e.HTTP, e.URL, method, path, body, headers...)
 }

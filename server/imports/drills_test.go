@@ -1,0 +1,357 @@
+package imports_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"hrbridge/server/config"
+	"hrbridge/server/sandbox"
+	"hrbridge/server/store"
+)
+
+// Fault drills: an import runs against the simulators with the providers'
+// own limits (SmartHR 10 requests/s, Jobkan 5/s) and hrbridge's production
+// clients (their default retries and limits), and part-way through one
+// thing goes wrong for a few seconds: provider latency spikes, a storm of
+// 429s, a burst of 500s, connections reset, or PostgreSQL "restarts". Each
+// import must end succeeded or partially_failed, every employee that failed
+// with an error that names the provider and the cause; nothing is lost
+// (every selected employee has a final result) or duplicated (at most one
+// write per employee, exactly one for those reported created or updated);
+// the target ends as reported; and the same service, not restarted, is
+// ready and runs a fresh import afterwards.
+//
+// Runs hand over every 3 s (HRBRIDGE_JOB_RESCUE_AFTER=4s), so that the
+// faults also meet the listing at the start of a run.
+func TestDrills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault drills take about a minute")
+	}
+	drills := []drill{{
+		// 1.5 s per request: a run lists more slowly than it may last, and
+		// writes in flight when a run's time is up are cancelled.
+		name: "latency_spike", dir: toSmartHR,
+		fault: func(f *sandbox.Faults) { f.LatencyMS = 1500 },
+		cause: `no answer within|connection failed|HTTP 5\d\d|HTTP 429`,
+	}, {
+		name: "429_storm", dir: toJobkan,
+		fault: func(f *sandbox.Faults) { f.Rate429 = 0.8 },
+		cause: `HTTP 429`,
+	}, {
+		name: "5xx_burst", dir: toSmartHR,
+		fault: func(f *sandbox.Faults) { f.ErrorRate = 0.5 },
+		cause: `HTTP 500`,
+	}, {
+		name: "connection_resets", dir: toJobkan,
+		fault: func(f *sandbox.Faults) { f.ResetRate = 0.4 },
+		cause: `connection reset|EOF|connection failed`,
+	}, {
+		name: "postgres_restart", dir: toSmartHR, postgres: true,
+	}}
+	for _, d := range drills {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			d.run(t)
+		})
+	}
+}
+
+type drill struct {
+	name string
+	dir  string
+	// fault is what goes wrong in both simulators for faultFor.
+	fault func(*sandbox.Faults)
+	// cause is what the error of an employee that failed must say, after
+	// the provider's name.
+	cause string
+	// postgres: instead of a provider fault, every connection to the
+	// test's database is ended, twice (see restartPostgres).
+	postgres bool
+}
+
+const (
+	drillScenario = 300             // employees in the simulators
+	drillSelect   = 40              // employees imported in the drill
+	faultFor      = 4 * time.Second // how long a provider fault lasts
+)
+
+// baseFaults are the simulators' own limits (per hour left out: the drills
+// run many short runs that each list both systems), and a little latency.
+var baseFaults = map[sandbox.Provider]sandbox.Faults{
+	sandbox.SmartHR: {PerSecond: 10, LatencyMS: 20},
+	sandbox.Jobkan:  {PerSecond: 5, LatencyMS: 20},
+}
+
+func (d drill) run(t *testing.T) {
+	start := time.Now()
+	e := startDrill(t)
+	all := e.diff(t, d.dir)
+	cand := pick(all, -1, "new", "changed")
+	if len(cand) < drillSelect+3 {
+		t.Fatalf("only %d employees to import", len(cand))
+	}
+	sel, spare := cand[:drillSelect], cand[drillSelect:drillSelect+3]
+	imp := e.startImport(t, d.dir, key(d.name), sel)
+
+	// The fault begins once the import is writing.
+	e.awaitDone(t, imp.ID, 3)
+	if d.postgres {
+		e.restartPostgres(t, imp.ID)
+	} else {
+		e.setFaults(t, d.fault)
+		time.Sleep(faultFor)
+		e.setFaults(t, nil)
+	}
+	got := e.await(t, imp.ID, 2*time.Minute)
+	target := targetOf(d.dir)
+	st := e.sb.Stats(target)
+	t.Logf("%s: %s in %s — %d created, %d updated, %d unchanged, %d skipped, %d failed; target saw %d requests (%d 429, %d 500, %d reset)",
+		d.name, got.Status, time.Since(start).Round(100*time.Millisecond), got.Counts.Created, got.Counts.Updated,
+		got.Counts.Unchanged, got.Counts.Skipped, got.Counts.Failed, st.Requests, st.Injected429, st.InjectedErrors, st.InjectedResets)
+
+	// It ended, and every employee has a final result.
+	switch got.Status {
+	case "succeeded":
+	case "partially_failed":
+		if d.postgres {
+			t.Errorf("losing the database connections failed employees")
+		}
+	default:
+		t.Fatalf("the import ended %s: %+v", got.Status, got)
+	}
+	c := got.Counts
+	if got.Done != drillSelect || got.Total != drillSelect || c.Created+c.Updated+c.Unchanged+c.Skipped+c.Failed != drillSelect {
+		t.Errorf("import %+v: not every employee settled once", got)
+	}
+	results := e.results(t, imp.ID)
+	if len(results) != drillSelect {
+		t.Fatalf("%d results for %d employees", len(results), drillSelect)
+	}
+	byNum := resultsBy(results)
+	provider := "SmartHR"
+	if target == sandbox.Jobkan {
+		provider = "Jobkan"
+	}
+	causeRE := regexp.MustCompile(`^` + provider + ` API: .*(` + d.cause + `)`)
+	for _, it := range sel {
+		r, ok := byNum[it.EmployeeNumber]
+		if !ok {
+			t.Errorf("%s has no result", it.EmployeeNumber)
+			continue
+		}
+		switch r.Status {
+		case "created", "updated", "unchanged", "skipped_stale":
+		case "failed":
+			if r.Error == nil || !strings.HasPrefix(r.Error.Code, strings.ToLower(provider)+".") || !causeRE.MatchString(r.Error.Message) {
+				t.Errorf("%s failed without a clear error: %+v", it.EmployeeNumber, r.Error)
+			} else {
+				t.Logf("%s failed: [%s] %s", it.EmployeeNumber, r.Error.Code, r.Error.Message)
+			}
+		default:
+			t.Errorf("%s ended %s", it.EmployeeNumber, r.Status)
+		}
+	}
+
+	// Nothing written twice, nothing reported that was not written, and
+	// nothing written that was not selected.
+	writes := e.sb.Writes(target)
+	for _, it := range sel {
+		r, w := byNum[it.EmployeeNumber], writes.Employees[it.EmployeeNumber]
+		var want sandbox.WriteCount
+		switch r.Status {
+		case "created":
+			want.Creates = 1
+		case "updated":
+			want.Updates = 1
+		}
+		if w != want {
+			t.Errorf("%s (%s, %s) written %+v, want %+v", it.EmployeeNumber, it.Status, r.Status, w, want)
+		}
+	}
+	if w := writes.Total; w.Creates != c.Created || w.Updates != c.Updated {
+		t.Errorf("the target applied %+v for %d created and %d updated", w, c.Created, c.Updated)
+	}
+	after := byNumber(e.diff(t, d.dir))
+	for _, it := range sel {
+		written := byNum[it.EmployeeNumber].Status == "created" || byNum[it.EmployeeNumber].Status == "updated"
+		if s := after[it.EmployeeNumber].Status; written != (s == "unchanged") {
+			t.Errorf("%s is %s after the import that reported it %s", it.EmployeeNumber, s, byNum[it.EmployeeNumber].Status)
+		}
+	}
+
+	// The same service, not restarted, is ready and imports again.
+	if r, err := http.Get(e.URL + "/readyz"); err != nil || r.StatusCode != 200 {
+		t.Fatalf("/readyz after the drill: %v %v", r, err)
+	} else {
+		r.Body.Close()
+	}
+	fresh := e.startImport(t, d.dir, key(d.name+"-after"), spare)
+	if got := e.await(t, fresh.ID, time.Minute); got.Status != "succeeded" || got.Done != len(spare) {
+		t.Errorf("the import after the drill ended %+v", got)
+	}
+	writes = e.sb.Writes(target)
+	for _, it := range spare {
+		if w := writes.Employees[it.EmployeeNumber]; w.Creates+w.Updates != 1 {
+			t.Errorf("%s written %+v by the import after the drill", it.EmployeeNumber, w)
+		}
+	}
+}
+
+// startDrill is hrbridge on PostgreSQL with the simulators mounted at their
+// providers' limits and production provider clients.
+func startDrill(t *testing.T) *env {
+	t.Helper()
+	e := start(t, store.Postgres, drillScenario, func(c *config.Config) { c.JobRescueAfter = 4 * time.Second })
+	e.App.Conns.TuneSmartHR, e.App.Conns.TuneJobkan = nil, nil
+	e.setFaults(t, nil)
+	e.resetClients(t)
+	return e
+}
+
+// setFaults gives both simulators their base faults, changed by f.
+func (e *env) setFaults(t *testing.T, f func(*sandbox.Faults)) {
+	t.Helper()
+	for p, base := range baseFaults {
+		if f != nil {
+			f(&base)
+		}
+		if err := e.sb.SetFaults(p, base); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// tryGet reads an import; false while the service cannot answer (its
+// database is away).
+func (e *env) tryGet(t *testing.T, id string) (importOut, bool) {
+	t.Helper()
+	var imp importOut
+	r := e.admin.Do(t, "GET", "/api/v1/imports/"+id, nil)
+	if r.Status != 200 {
+		return imp, false
+	}
+	r.JSON(t, &imp)
+	return imp, true
+}
+
+// awaitDone waits until at least n employees of the import are done.
+func (e *env) awaitDone(t *testing.T, id string, n int) importOut {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if imp, ok := e.tryGet(t, id); ok && imp.Done >= n {
+			if imp.ended() {
+				t.Fatalf("the import ended before the drill: %+v", imp)
+			}
+			return imp
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("import %s has not reached %d done", id, n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// await is wait that bears with moments when the service cannot answer.
+func (e *env) await(t *testing.T, id string, timeout time.Duration) importOut {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		imp, ok := e.tryGet(t, id)
+		if ok && imp.ended() {
+			return imp
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("import %s has not ended after %s: %+v", id, timeout, imp)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// restartPostgres does to hrbridge what a restart of its PostgreSQL server
+// does, twice during the import. Restarting the machine's shared server
+// would break the other packages' tests running at the same time, so only
+// this test's own database is affected: every backend connected to it is
+// terminated (pg_terminate_backend, from a connection of the test's own),
+// which is what a server restart looks like to a client — each pooled
+// connection, River's included, fails on its next use and is replaced.
+//
+// The first time, the database is back at once (a fast restart). The second
+// time, it also refuses new connections for two seconds (ALLOW_CONNECTIONS
+// false, as a server starting up does), while the import is writing again.
+func (e *env) restartPostgres(t *testing.T, id string) {
+	t.Helper()
+	u, err := url.Parse(e.Cfg.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbName := strings.TrimPrefix(u.Path, "/")
+	admin, err := sql.Open("pgx", e.Cfg.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	ctx := context.Background()
+	conn, err := admin.Conn(ctx) // one session, which the terminations spare
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	exec := func(q string, args ...any) int64 {
+		t.Helper()
+		var n int64
+		if err := conn.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	terminate := func() int64 {
+		return exec(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, dbName)
+	}
+	allow := func(on bool) {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`ALTER DATABASE %q ALLOW_CONNECTIONS %t`, dbName, on)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	imp, _ := e.tryGet(t, id)
+	t.Logf("restart 1 at %d of %d done: %d connections ended", imp.Done, imp.Total, terminate())
+
+	// Once the import writes again, the second one, with a down time.
+	before := imp.Done
+	deadline := time.Now().Add(time.Minute)
+	for {
+		imp, ok := e.tryGet(t, id)
+		if ok && imp.ended() {
+			t.Fatalf("the import ended before the second restart: %+v", imp)
+		}
+		if ok && imp.Done >= before+3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no progress after the first restart: %+v", imp)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	allow(false)
+	t.Cleanup(func() { _, _ = admin.Exec(fmt.Sprintf(`ALTER DATABASE %q ALLOW_CONNECTIONS true`, dbName)) })
+	imp, _ = e.tryGet(t, id) // before the terminations: answered from a live connection
+	n := terminate()
+	time.Sleep(500 * time.Millisecond)
+	if r, err := http.Get(e.URL + "/readyz"); err == nil {
+		r.Body.Close()
+		if r.StatusCode == 200 {
+			t.Errorf("/readyz is 200 while the database refuses connections")
+		}
+	}
+	time.Sleep(1500 * time.Millisecond)
+	allow(true)
+	t.Logf("restart 2 at %d of %d done: %d connections ended, 2 s refusing new ones", imp.Done, imp.Total, n)
+}
