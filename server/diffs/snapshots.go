@@ -153,7 +153,8 @@ type cursor struct {
 // Page returns the matching items after the cursor, in order, and the cursor
 // of the next page ("" at the end). A cursor from an older snapshot resumes
 // after the same employee.
-func (sn *Snapshot) Page(q Query) ([]sync.Item, string, error) {
+// The items point into the snapshot, which is never changed.
+func (sn *Snapshot) Page(q Query) ([]*sync.Item, string, error) {
 	items := sn.Result.Items
 	start := 0
 	if q.Cursor != "" {
@@ -176,7 +177,7 @@ func (sn *Snapshot) Page(q Query) ([]sync.Item, string, error) {
 		want[st] = true
 	}
 	needle := foldQuery(q.Q)
-	out := make([]sync.Item, 0, min(q.Limit, len(items)))
+	out := make([]*sync.Item, 0, min(q.Limit, len(items)))
 	i := start
 	for ; i < len(items) && len(out) < q.Limit; i++ {
 		it := &items[i]
@@ -186,7 +187,7 @@ func (sn *Snapshot) Page(q Query) ([]sync.Item, string, error) {
 		if needle != "" && !matches(it, needle) {
 			continue
 		}
-		out = append(out, *it)
+		out = append(out, it)
 	}
 	if i >= len(items) || len(out) == 0 {
 		return out, "", nil

@@ -28,14 +28,14 @@ func (p diffPage) VisitListDiffsResponse(w http.ResponseWriter) error {
 	return err
 }
 
-func newDiffPage(dir sync.Direction, generatedAt time.Time, s sync.Summary, items []sync.Item, next string) diffPage {
+func newDiffPage(dir sync.Direction, generatedAt time.Time, s sync.Summary, items []*sync.Item, next string) diffPage {
 	buf := pageBufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	buf.Write(appendDiffPage(buf.AvailableBuffer(), dir, generatedAt, s, items, next))
 	return diffPage{buf}
 }
 
-func appendDiffPage(b []byte, dir sync.Direction, generatedAt time.Time, s sync.Summary, items []sync.Item, next string) []byte {
+func appendDiffPage(b []byte, dir sync.Direction, generatedAt time.Time, s sync.Summary, items []*sync.Item, next string) []byte {
 	b = append(b, `{"direction":`...)
 	b = appendString(b, string(dir))
 	b = append(b, `,"generated_at":"`...)
@@ -55,7 +55,7 @@ func appendDiffPage(b []byte, dir sync.Direction, generatedAt time.Time, s sync.
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendDiffItem(b, &items[i])
+		b = appendDiffItem(b, items[i])
 	}
 	b = append(b, `],"next_cursor":`...)
 	if next == "" {

@@ -65,8 +65,12 @@ func TestDiffPageMatchesEncodingJSON(t *testing.T) {
 	src = append(src, sync.Employee{ID: "dup", EmployeeNumber: "E01", LastName: "重複", FirstName: "太郎"})
 	res := sync.Diff(sync.SmartHRToJobkan, src, tgt, sync.DefaultSettings())
 	at := time.Date(2026, 11, 24, 1, 2, 3, 456789000, time.UTC)
+	ptrs := make([]*sync.Item, len(res.Items))
+	for i := range res.Items {
+		ptrs[i] = &res.Items[i]
+	}
 	for _, next := range []string{"", "eyJnIjoxfQ"} {
-		got := appendDiffPage(nil, sync.SmartHRToJobkan, at, res.Summary, res.Items, next)
+		got := appendDiffPage(nil, sync.SmartHRToJobkan, at, res.Summary, ptrs, next)
 		want, err := json.Marshal(referencePage(sync.SmartHRToJobkan, at, res.Summary, res.Items, next))
 		if err != nil {
 			t.Fatal(err)

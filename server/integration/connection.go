@@ -77,10 +77,15 @@ type Service struct {
 	TuneSmartHR func(*smarthr.Options)
 	TuneJobkan  func(*jobkan.Options)
 
-	mu    gosync.Mutex
-	pair  *Pair
-	pairV string
+	mu      gosync.Mutex
+	pair    *Pair
+	pairV   string
+	checked time.Time // when pair was last compared with the stored settings
 }
+
+// recheckEvery bounds how stale another instance's saved settings may look
+// here; a save on this instance applies at once.
+const recheckEvery = time.Second
 
 // New makes the service. sandboxRoot is where the simulators are served
 // ("" when there is no sandbox): unconfigured settings point at them.
@@ -200,6 +205,9 @@ func (s *Service) Save(ctx context.Context, u Update) (Connection, error) {
 	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
 		return Connection{}, err
 	}
+	s.mu.Lock()
+	s.checked = time.Time{} // use the new settings from the next call on
+	s.mu.Unlock()
 	return s.Load(ctx)
 }
 
@@ -244,6 +252,13 @@ func (p *Pair) Sides(dir sync.Direction) (source, target sync.Connector) {
 // clients (and so their rate limiters and token caches) while the settings
 // stay the same.
 func (s *Service) Connectors(ctx context.Context) (*Pair, error) {
+	s.mu.Lock()
+	if s.pair != nil && time.Since(s.checked) < recheckEvery {
+		p := s.pair
+		s.mu.Unlock()
+		return p, nil
+	}
+	s.mu.Unlock()
 	c, err := s.Load(ctx)
 	if err != nil {
 		return nil, err
@@ -254,6 +269,7 @@ func (s *Service) Connectors(ctx context.Context) (*Pair, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.pair != nil && s.pairV == c.version() {
+		s.checked = time.Now()
 		return s.pair, nil
 	}
 	so := smarthr.Options{UseBusinessName: c.UseBusinessName}
@@ -272,7 +288,7 @@ func (s *Service) Connectors(ctx context.Context) (*Pair, error) {
 	if err != nil {
 		return nil, problem.Unprocessable(err.Error())
 	}
-	s.pair, s.pairV = &Pair{SmartHR: sh, Jobkan: jk, Connection: c}, c.version()
+	s.pair, s.pairV, s.checked = &Pair{SmartHR: sh, Jobkan: jk, Connection: c}, c.version(), time.Now()
 	return s.pair, nil
 }
 
