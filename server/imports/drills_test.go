@@ -1,11 +1,13 @@
 package imports_test
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,25 +21,30 @@ import (
 // Fault drills: an import runs against the simulators with the providers'
 // own limits (SmartHR 10 requests/s, Jobkan 5/s) and hrbridge's production
 // clients (their default retries and limits), and part-way through one
-// thing goes wrong for a few seconds: provider latency spikes, a storm of
-// 429s, a burst of 500s, connections reset, or PostgreSQL "restarts". Each
-// import must end succeeded or partially_failed, every employee that failed
-// with an error that names the provider and the cause; nothing is lost
-// (every selected employee has a final result) or duplicated (at most one
-// write per employee, exactly one for those reported created or updated);
-// the target ends as reported; and the same service, not restarted, is
-// ready and runs a fresh import afterwards.
+// thing goes wrong for a while: provider latency spikes, a storm of 429s, a
+// burst of 500s, a provider down for longer than the retries last,
+// connections reset, or PostgreSQL "restarts". Each import must end
+// succeeded or partially_failed, every employee that failed with an error
+// that names the provider and the cause; nothing is lost (every selected
+// employee has a final result) or duplicated (at most one write per
+// employee, exactly one for those reported created or updated); the target
+// ends as reported; and the same service, not restarted, is ready, runs a
+// fresh import, and retries the employees that failed.
 //
-// Runs hand over every 3 s (HRBRIDGE_JOB_RESCUE_AFTER=4s), so that the
-// faults also meet the listing at the start of a run.
+// Runs last as long as in production (HRBRIDGE_JOB_RESCUE_AFTER 2m), so
+// that a stall (a job left for River's rescue) would show, except in the
+// latency drill: there a run lasts at most 4 s, so that the spike also
+// meets the listing at the start of a run and a run's deadline.
 func TestDrills(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault drills take about a minute")
 	}
+	t.Parallel()
 	drills := []drill{{
-		// 1.5 s per request: a run lists more slowly than it may last, and
-		// writes in flight when a run's time is up are cancelled.
-		name: "latency_spike", dir: toSmartHR,
+		// 1.5 s per request: listing takes most of a run, and writes in
+		// flight when a run's time is up are cancelled (left writing, and
+		// looked up in the target by the next run).
+		name: "latency_spike", dir: toSmartHR, runFor: 4 * time.Second,
 		fault: func(f *sandbox.Faults) { f.LatencyMS = 1500 },
 		cause: `no answer within|connection failed|HTTP 5\d\d|HTTP 429`,
 	}, {
@@ -47,6 +54,13 @@ func TestDrills(t *testing.T) {
 	}, {
 		name: "5xx_burst", dir: toSmartHR,
 		fault: func(f *sandbox.Faults) { f.ErrorRate = 0.5 },
+		cause: `HTTP 500`,
+	}, {
+		// Every request fails for longer than the clients' and the worker's
+		// retries last: the employees being written then fail, with the
+		// provider's answer, and the import goes on once it is back.
+		name: "5xx_outage", dir: toJobkan, faultFor: 15 * time.Second,
+		fault: func(f *sandbox.Faults) { f.ErrorRate = 1 },
 		cause: `HTTP 500`,
 	}, {
 		name: "connection_resets", dir: toJobkan,
@@ -66,38 +80,43 @@ func TestDrills(t *testing.T) {
 type drill struct {
 	name string
 	dir  string
-	// fault is what goes wrong in both simulators for faultFor.
-	fault func(*sandbox.Faults)
+	// fault is what goes wrong in both simulators for faultFor (0: 4 s).
+	fault    func(*sandbox.Faults)
+	faultFor time.Duration
 	// cause is what the error of an employee that failed must say, after
 	// the provider's name.
 	cause string
 	// postgres: instead of a provider fault, every connection to the
 	// test's database is ended, twice (see restartPostgres).
 	postgres bool
+	// runFor is HRBRIDGE_JOB_RESCUE_AFTER; 0 is the default (2m).
+	runFor time.Duration
 }
 
 const (
-	drillScenario = 300             // employees in the simulators
-	drillSelect   = 40              // employees imported in the drill
-	faultFor      = 4 * time.Second // how long a provider fault lasts
+	drillScenario = 300 // employees in the simulators
+	drillSelect   = 40  // employees imported in the drill
 )
 
-// baseFaults are the simulators' own limits (per hour left out: the drills
-// run many short runs that each list both systems), and a little latency.
+// baseFaults are the providers' own limits, and a little latency.
 var baseFaults = map[sandbox.Provider]sandbox.Faults{
-	sandbox.SmartHR: {PerSecond: 10, LatencyMS: 20},
-	sandbox.Jobkan:  {PerSecond: 5, LatencyMS: 20},
+	sandbox.SmartHR: {PerSecond: 10, PerHour: 5000, LatencyMS: 20},
+	sandbox.Jobkan:  {PerSecond: 5, PerHour: 3000, LatencyMS: 20},
 }
 
 func (d drill) run(t *testing.T) {
 	start := time.Now()
-	e := startDrill(t)
+	e := startDrill(t, d.runFor)
+	// Up to half new employees: a create is the write that cannot simply
+	// be sent again.
 	all := e.diff(t, d.dir)
-	cand := pick(all, -1, "new", "changed")
-	if len(cand) < drillSelect+3 {
-		t.Fatalf("only %d employees to import", len(cand))
+	news, changed := pick(all, -1, "new"), pick(all, -1, "changed")
+	n := min(len(news)-1, drillSelect/2)
+	if len(news) < n+1 || len(changed) < drillSelect-n+2 {
+		t.Fatalf("only %d new and %d changed employees", len(news), len(changed))
 	}
-	sel, spare := cand[:drillSelect], cand[drillSelect:drillSelect+3]
+	sel := append(news[:n:n], changed[:drillSelect-n]...)
+	spare := []diffItem{news[n], changed[drillSelect-n], changed[drillSelect-n+1]}
 	imp := e.startImport(t, d.dir, key(d.name), sel)
 
 	// The fault begins once the import is writing.
@@ -106,14 +125,19 @@ func (d drill) run(t *testing.T) {
 		e.restartPostgres(t, imp.ID)
 	} else {
 		e.setFaults(t, d.fault)
-		time.Sleep(faultFor)
+		time.Sleep(cmp.Or(d.faultFor, 4*time.Second))
 		e.setFaults(t, nil)
 	}
 	got := e.await(t, imp.ID, 2*time.Minute)
 	target := targetOf(d.dir)
 	st := e.sb.Stats(target)
-	t.Logf("%s: %s in %s — %d created, %d updated, %d unchanged, %d skipped, %d failed; target saw %d requests (%d 429, %d 500, %d reset)",
-		d.name, got.Status, time.Since(start).Round(100*time.Millisecond), got.Counts.Created, got.Counts.Updated,
+	var attempts int
+	if err := e.App.Store.DB.Raw(`SELECT attempt FROM river_job WHERE kind = 'import' AND args->>'import_id' = ?`, imp.ID).
+		Scan(&attempts).Error; err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: %s in %s (job attempts: %d) — %d created, %d updated, %d unchanged, %d skipped, %d failed; target saw %d requests (%d 429, %d 500, %d reset)",
+		d.name, got.Status, time.Since(start).Round(100*time.Millisecond), attempts, got.Counts.Created, got.Counts.Updated,
 		got.Counts.Unchanged, got.Counts.Skipped, got.Counts.Failed, st.Requests, st.Injected429, st.InjectedErrors, st.InjectedResets)
 
 	// It ended, and every employee has a final result.
@@ -160,7 +184,9 @@ func (d drill) run(t *testing.T) {
 	}
 
 	// Nothing written twice, nothing reported that was not written, and
-	// nothing written that was not selected.
+	// nothing written that was not selected. (The simulators' faults act
+	// before a request is handled, so an employee that failed was not
+	// written either.)
 	writes := e.sb.Writes(target)
 	for _, it := range sel {
 		r, w := byNum[it.EmployeeNumber], writes.Employees[it.EmployeeNumber]
@@ -187,17 +213,39 @@ func (d drill) run(t *testing.T) {
 	}
 
 	// The same service, not restarted, is ready and imports again.
-	if r, err := http.Get(e.URL + "/readyz"); err != nil || r.StatusCode != 200 {
-		t.Fatalf("/readyz after the drill: %v %v", r, err)
-	} else {
-		r.Body.Close()
+	r, err := http.Get(e.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != 200 {
+		t.Fatalf("/readyz after the drill: %d", r.StatusCode)
 	}
 	fresh := e.startImport(t, d.dir, key(d.name+"-after"), spare)
 	if got := e.await(t, fresh.ID, time.Minute); got.Status != "succeeded" || got.Done != len(spare) {
 		t.Errorf("the import after the drill ended %+v", got)
 	}
+	again := spare
+	// The employees that failed are imported by a retry, each written once
+	// in all.
+	if c.Failed > 0 {
+		r := e.admin.Do(t, "POST", "/api/v1/imports/"+imp.ID+"/retry", nil)
+		if r.Status != 202 {
+			t.Fatalf("retry: %d %s", r.Status, r.Body)
+		}
+		var retry importOut
+		r.JSON(t, &retry)
+		if got := e.await(t, retry.ID, time.Minute); got.Status != "succeeded" || got.Done != c.Failed {
+			t.Errorf("the retry of the %d failed employees ended %+v", c.Failed, got)
+		}
+		for _, it := range sel {
+			if byNum[it.EmployeeNumber].Status == "failed" {
+				again = append(again, it)
+			}
+		}
+	}
 	writes = e.sb.Writes(target)
-	for _, it := range spare {
+	for _, it := range again {
 		if w := writes.Employees[it.EmployeeNumber]; w.Creates+w.Updates != 1 {
 			t.Errorf("%s written %+v by the import after the drill", it.EmployeeNumber, w)
 		}
@@ -206,9 +254,9 @@ func (d drill) run(t *testing.T) {
 
 // startDrill is hrbridge on PostgreSQL with the simulators mounted at their
 // providers' limits and production provider clients.
-func startDrill(t *testing.T) *env {
+func startDrill(t *testing.T, runFor time.Duration) *env {
 	t.Helper()
-	e := start(t, store.Postgres, drillScenario, func(c *config.Config) { c.JobRescueAfter = 4 * time.Second })
+	e := start(t, store.Postgres, drillScenario, func(c *config.Config) { c.JobRescueAfter = runFor })
 	e.App.Conns.TuneSmartHR, e.App.Conns.TuneJobkan = nil, nil
 	e.setFaults(t, nil)
 	e.resetClients(t)
@@ -280,8 +328,9 @@ func (e *env) await(t *testing.T, id string, timeout time.Duration) importOut {
 // would break the other packages' tests running at the same time, so only
 // this test's own database is affected: every backend connected to it is
 // terminated (pg_terminate_backend, from a connection of the test's own),
-// which is what a server restart looks like to a client — each pooled
-// connection, River's included, fails on its next use and is replaced.
+// which is what a server restart looks like to a client: each pooled
+// connection, River's included, fails on its next use (or the pool's check
+// before it) and is replaced.
 //
 // The first time, the database is back at once (a fast restart). The second
 // time, it also refuses new connections for two seconds (ALLOW_CONNECTIONS
@@ -293,13 +342,20 @@ func (e *env) restartPostgres(t *testing.T, id string) {
 		t.Fatal(err)
 	}
 	dbName := strings.TrimPrefix(u.Path, "/")
-	admin, err := sql.Open("pgx", e.Cfg.DatabaseURL)
+	// The connections are ended from another database of the same server
+	// (PostgreSQL refuses to close the database one is connected to).
+	adminURL := os.Getenv("HRBRIDGE_TEST_DATABASE_URL")
+	if adminURL == "" {
+		u.Path = "/postgres"
+		adminURL = u.String()
+	}
+	admin, err := sql.Open("pgx", adminURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer admin.Close()
 	ctx := context.Background()
-	conn, err := admin.Conn(ctx) // one session, which the terminations spare
+	conn, err := admin.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,8 +396,10 @@ func (e *env) restartPostgres(t *testing.T, id string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	defer func() { // also when the test fails meanwhile
+		_, _ = conn.ExecContext(ctx, fmt.Sprintf(`ALTER DATABASE %q ALLOW_CONNECTIONS true`, dbName))
+	}()
 	allow(false)
-	t.Cleanup(func() { _, _ = admin.Exec(fmt.Sprintf(`ALTER DATABASE %q ALLOW_CONNECTIONS true`, dbName)) })
 	imp, _ = e.tryGet(t, id) // before the terminations: answered from a live connection
 	n := terminate()
 	time.Sleep(500 * time.Millisecond)

@@ -66,7 +66,10 @@ type run struct {
 	target   sync.Connector
 	src, tgt map[string][]sync.Employee // both sides by normalised number, listed at the start of the run
 	log      *slog.Logger
-	recErr   atomic.Value // the first error recording a result
+	// recErr is the first error recording a result. A pointer, not an
+	// atomic.Value: errors of different types (a broken connection, then a
+	// refused one) would make Value.CompareAndSwap panic.
+	recErr atomic.Pointer[error]
 }
 
 // work is one run of an import job: it lists both sides, then settles the
@@ -197,8 +200,8 @@ loop:
 	}
 	wg.Wait()
 	stopWatch()
-	if err, _ := r.recErr.Load().(error); err != nil {
-		return fmt.Errorf("record a result: %w", err)
+	if err := r.recErr.Load(); err != nil {
+		return fmt.Errorf("record a result: %w", *err)
 	}
 	if handOver || ctx.Err() != nil {
 		log.Info("import continues in its next run", "run_seconds", time.Since(start).Round(time.Millisecond).Seconds())
@@ -330,7 +333,7 @@ func (s *Service) write(ctx context.Context, r *run, res store.ImportResult, it 
 		action, fields := actionOf(it.Status), fieldList(it.Write)
 		if err := s.markWriting(ctx, r, res, action, fields); err != nil {
 			if ctx.Err() == nil {
-				r.recErr.CompareAndSwap(nil, err)
+				r.recErr.CompareAndSwap(nil, &err)
 			}
 			return
 		}
@@ -514,7 +517,7 @@ func (s *Service) record(r *run, res store.ImportResult, o outcome) {
 	})
 	if err != nil {
 		r.log.Error("could not record an employee's result; the next run settles it", "employee_number", res.EmployeeNumber, "err", err)
-		r.recErr.CompareAndSwap(nil, err)
+		r.recErr.CompareAndSwap(nil, &err)
 	}
 }
 
