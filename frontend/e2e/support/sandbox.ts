@@ -5,6 +5,7 @@ import type { APIRequestContext } from '@playwright/test';
  * openapi.yaml does not describe it, so every path and field the specs rely on is here, in one place:
  *   POST /sandbox/{provider}/_sandbox/reset   {"seed"?: <int>, "size"?: <int>}  → back to the seeded scenario
  *   PUT  /sandbox/{provider}/_sandbox/faults  {"error_rate": 0..1, "rate429": 0..1, "latency_ms": <int>, …}
+ *                                             "reset_rate": 0..1 — connections closed unanswered
  *                                             "reject_writes": [<社員番号>…] — writes refused with the provider's 400
  *                                             (fields left out keep their value; see server/sandbox/control.go)
  * Correct them here if the Go sandbox changes.
