@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -235,5 +236,36 @@ func TestConnectionSettings(t *testing.T) {
 	r = s.Do(t, "POST", "/api/v1/integrations/jobkan/connection/test", nil)
 	if r.Status != 200 || strings.Count(string(r.Body), `"ok":true`) != 2 {
 		t.Fatalf("connection test with kept secrets: %d %s", r.Status, r.Body)
+	}
+}
+
+// Concurrent requests for a direction with no snapshot share one fetch of
+// each provider instead of each fetching its own.
+func TestDiffsConcurrentRequestsShareOneFetch(t *testing.T) {
+	env, s := start(t, store.SQLite, 150) // two pages per provider
+	for _, p := range []sandbox.Provider{sandbox.SmartHR, sandbox.Jobkan} {
+		if err := env.App.Sandbox.SetFaults(p, sandbox.Faults{LatencyMS: 100}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	requests := func() int64 {
+		return env.App.Sandbox.Stats(sandbox.SmartHR).Requests + env.App.Sandbox.Stats(sandbox.Jobkan).Requests
+	}
+	var wg gosync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := s.Do(t, "GET", "/api/v1/integrations/jobkan/diffs?direction=jobkan_to_smarthr&limit=10", nil); r.Status != 200 {
+				t.Errorf("concurrent GET: %d %s", r.Status, r.Body)
+			}
+		}()
+	}
+	wg.Wait()
+	shared := requests()
+	get(t, s, "direction=jobkan_to_smarthr&limit=10&refresh=true")
+	one := requests() - shared
+	if one == 0 || shared > one+2 { // +2: the first fetch also gets Jobkan's token
+		t.Fatalf("8 concurrent first requests made %d provider requests; one fetch makes %d", shared, one)
 	}
 }
