@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -36,6 +38,10 @@ func BenchmarkAPILoad(b *testing.B) {
 	if _, err := exec.LookPath("wrk"); err != nil {
 		b.Skip("SKIPPED: wrk is not installed (apt-get install wrk)")
 	}
+	// Request logs are formatted as in production but not written: at tens of
+	// thousands of requests a second they would bury the results.
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	duration := envOr("HRBRIDGE_BENCH_DURATION", "30s")
 	size, _ := strconv.Atoi(envOr("HRBRIDGE_BENCH_SIZE", "100000"))
 	conns := envOr("HRBRIDGE_BENCH_CONNECTIONS", "100")
