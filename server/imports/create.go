@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
+	"hrbridge/server/diffs"
 	"hrbridge/server/problem"
 	"hrbridge/server/store"
 	"hrbridge/server/sync"
@@ -72,15 +73,9 @@ func (s *Service) Create(ctx context.Context, a Actor, r Request) (imp store.Imp
 	var errs []problem.FieldError
 	for i, e := range r.Employees {
 		loc := fmt.Sprintf("body.employees[%d].employee_number", i)
-		it, ok := snap.Result.Find(e.EmployeeNumber)
-		switch {
-		case !ok:
-			errs = append(errs, problem.FieldError{Location: loc, Message: fmt.Sprintf(
-				"社員番号「%s」の従業員は取り込み元にいません (not in the source; refresh the diff)", e.EmployeeNumber)})
-		case it.Status == sync.StatusConflict:
-			errs = append(errs, problem.FieldError{Location: loc, Message: fmt.Sprintf(
-				"社員番号「%s」は取り込めません (conflict %s): %s", e.EmployeeNumber, it.ReasonCode, it.ReasonDetail)})
-		default:
+		if it, bad := importable(snap, e.EmployeeNumber, loc, "not in the source; refresh the diff"); bad != nil {
+			errs = append(errs, *bad)
+		} else {
 			seeds[i] = seed{number: it.EmployeeNumber, fingerprint: e.Fingerprint, name: it.DisplayName, action: actionOf(it.Status)}
 		}
 	}
@@ -244,15 +239,9 @@ func (s *Service) Retry(ctx context.Context, a Actor, id string) (store.Import, 
 	var errs []problem.FieldError
 	for _, r := range failed {
 		loc := fmt.Sprintf("results[%d].employee_number", r.Position)
-		it, ok := snap.Result.Find(r.EmployeeNumber)
-		switch {
-		case !ok:
-			errs = append(errs, problem.FieldError{Location: loc, Message: fmt.Sprintf(
-				"社員番号「%s」の従業員は取り込み元にいません (no longer in the source)", r.EmployeeNumber)})
-		case it.Status == sync.StatusConflict:
-			errs = append(errs, problem.FieldError{Location: loc, Message: fmt.Sprintf(
-				"社員番号「%s」は取り込めません (conflict %s): %s", r.EmployeeNumber, it.ReasonCode, it.ReasonDetail)})
-		default:
+		if it, bad := importable(snap, r.EmployeeNumber, loc, "no longer in the source"); bad != nil {
+			errs = append(errs, *bad)
+		} else {
 			seeds = append(seeds, seed{number: it.EmployeeNumber, fingerprint: it.Fingerprint, name: it.DisplayName, action: actionOf(it.Status)})
 		}
 	}
@@ -287,4 +276,18 @@ func (s *Service) Cancel(ctx context.Context, id string) (store.Import, error) {
 		return imp, problem.Conflict(fmt.Sprintf("The import has already ended (%s); there is nothing to cancel.", imp.Status))
 	}
 	return imp, nil
+}
+
+// importable finds number in the snapshot's source side; an employee that is
+// not there, or is a conflict, is refused with an error located at loc.
+func importable(snap *diffs.Snapshot, number, loc, missing string) (sync.Item, *problem.FieldError) {
+	it, ok := snap.Result.Find(number)
+	switch {
+	case !ok:
+		return it, &problem.FieldError{Location: loc, Message: fmt.Sprintf("社員番号「%s」の従業員は取り込み元にいません (%s)", number, missing)}
+	case it.Status == sync.StatusConflict:
+		return it, &problem.FieldError{Location: loc, Message: fmt.Sprintf(
+			"社員番号「%s」は取り込めません (conflict %s): %s", number, it.ReasonCode, it.ReasonDetail)}
+	}
+	return it, nil
 }

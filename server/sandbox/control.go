@@ -341,3 +341,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// readObject reads a request body that must be one JSON object (at most
+// 1 MiB); each simulator words the refusal in its own format.
+func readObject(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	var in map[string]json.RawMessage
+	if err == nil {
+		err = json.Unmarshal(body, &in)
+	}
+	return in, err == nil && in != nil
+}

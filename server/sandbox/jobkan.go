@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"mime"
 	"net/http"
 	"sort"
@@ -215,16 +214,11 @@ func jobkanNoSuch(w http.ResponseWriter, code string) {
 }
 
 func jobkanBody(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-	var in map[string]json.RawMessage
-	if err == nil {
-		err = json.Unmarshal(body, &in)
-	}
-	if err != nil || in == nil {
+	in, ok := readObject(w, r)
+	if !ok {
 		jobkanError(w, http.StatusBadRequest, "invalid_request", "リクエストボディはJSONオブジェクトで指定してください")
-		return nil, false
 	}
-	return in, true
+	return in, ok
 }
 
 func (s *jobkanSim) create(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -209,18 +208,13 @@ func (s *smarthrSim) get(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c.json())
 }
 
-// readAttrs reads a JSON object body.
+// readAttrs reads a JSON object body, refusing anything else as SmartHR does.
 func readAttrs(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-	var in map[string]json.RawMessage
-	if err == nil {
-		err = json.Unmarshal(body, &in)
-	}
-	if err != nil || in == nil {
+	in, ok := readObject(w, r)
+	if !ok {
 		smarthrBadRequest(w, "リクエストボディはJSONオブジェクトで指定してください")
-		return nil, false
 	}
-	return in, true
+	return in, ok
 }
 
 func (s *smarthrSim) create(w http.ResponseWriter, r *http.Request) {
