@@ -71,7 +71,25 @@ type Item struct {
 	// (employee_number included) to create, the changed fields to update,
 	// none otherwise.
 	Write []Field
+	// Warnings are advisory: the item can still be imported, but the
+	// administrator should look first (e.g. similar_employee_number).
+	Warnings []Warning
 }
+
+// Warning is one advisory note on an item; Code is stable (the API's
+// warnings[].code), Message is for people, in Japanese.
+type Warning struct {
+	Code    string
+	Message string
+}
+
+// Warning codes.
+const (
+	// WarningSimilarEmployeeNumber: a new employee's 社員番号 equals an
+	// existing target number once leading zeros and letter case are ignored
+	// ("00123" and "123", "e300" and "E300"): maybe the same person.
+	WarningSimilarEmployeeNumber = "similar_employee_number"
+)
 
 // Summary counts the items by status.
 type Summary struct {
