@@ -1,18 +1,25 @@
 package sync
 
 import (
+	"strings"
 	"time"
 	"unicode/utf8"
 )
 
+// JST is Japan Standard Time, the default zone in which a timestamp sent
+// for a date-only field is read (Japan has kept UTC+9 without daylight
+// saving since 1951).
+var JST = time.FixedZone("Asia/Tokyo", 9*60*60)
+
 // normDate returns the date in v as YYYY-MM-DD and true, or v as normalised
-// text and false when v is blank or not a date.
-func normDate(v string) (string, bool) {
+// text and false when v is blank or not a date. A timestamp is read in loc
+// (nil: JST).
+func normDate(v string, loc *time.Location) (string, bool) {
 	if isISODate(v) {
 		return v, true
 	}
 	t := normText(v)
-	if y, m, d, ok := parseDate(t); ok {
+	if y, m, d, ok := parseDate(t, loc); ok {
 		return string(appendYMD(nil, y, m, d)), true
 	}
 	return t, false
@@ -20,12 +27,12 @@ func normDate(v string) (string, bool) {
 
 // appendDate appends the normalised date v to dst; ok is false when v is
 // blank or not a date, and then what is appended is v as normalised text.
-func appendDate(dst []byte, v string) ([]byte, bool) {
+func appendDate(dst []byte, v string, loc *time.Location) ([]byte, bool) {
 	if isISODate(v) {
 		return append(dst, v...), true
 	}
 	t := normText(v)
-	if y, m, d, ok := parseDate(t); ok {
+	if y, m, d, ok := parseDate(t, loc); ok {
 		return appendYMD(dst, y, m, d), true
 	}
 	return append(dst, t...), false
@@ -43,10 +50,12 @@ func isISODate(s string) bool {
 }
 
 // parseDate accepts, in normalised text, 2006-01-02, 2006/1/2, 2006.1.2
-// (any dash may separate too), 20060102, 2006年1月2日, and RFC 3339
-// timestamps, whose date is taken as written, in the timestamp's own offset
-// (a date-only field sent as midnight JST stays that day).
-func parseDate(s string) (y, m, d int, ok bool) {
+// (any dash may separate too), 20060102, 2006年1月2日, and timestamps
+// (RFC 3339, or with a space for the T): one with an offset is the calendar
+// date of that instant in loc (nil: JST), so that "2024-03-31T15:00:00Z",
+// midnight in Japan, is 2024-04-01; one without an offset is the date as
+// written.
+func parseDate(s string, loc *time.Location) (y, m, d int, ok bool) {
 	if len(s) == 8 {
 		y, ok1 := atoi(s[0:4])
 		m, ok2 := atoi(s[4:6])
@@ -56,11 +65,8 @@ func parseDate(s string) (y, m, d int, ok bool) {
 		}
 		// 2006/1/2 is 8 bytes long too
 	}
-	if len(s) > 10 && s[10] == 'T' {
-		if _, err := time.Parse(time.RFC3339Nano, s); err != nil {
-			return 0, 0, 0, false
-		}
-		return parseDate(s[:10])
+	if len(s) > 10 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ') {
+		return parseTimestamp(s, loc)
 	}
 	y, rest, ok := digits(s, 4, 4)
 	if !ok {
@@ -81,6 +87,28 @@ func parseDate(s string) (y, m, d int, ok bool) {
 		return 0, 0, 0, false
 	}
 	return y, m, d, validYMD(y, m, d)
+}
+
+// parseTimestamp reads a timestamp whose date part is s[:10] and s[10] is
+// 'T', 't' or ' ' (RFC 3339 allows all three, and z for Z).
+func parseTimestamp(s string, loc *time.Location) (y, m, d int, ok bool) {
+	if loc == nil {
+		loc = JST
+	}
+	u := s[:10] + "T" + strings.TrimSuffix(s[11:], "z")
+	if len(u) < len(s) {
+		u += "Z"
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700"} {
+		if t, err := time.Parse(layout, u); err == nil {
+			t = t.In(loc)
+			return t.Year(), int(t.Month()), t.Day(), true
+		}
+	}
+	if t, err := time.Parse("2006-01-02T15:04:05.999999999", u); err == nil { // no offset: as written
+		return t.Year(), int(t.Month()), t.Day(), true
+	}
+	return 0, 0, 0, false
 }
 
 func isDateSep(r rune) bool { return r == '/' || r == '.' || isDash(r) }

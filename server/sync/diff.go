@@ -3,6 +3,7 @@ package sync
 import (
 	"cmp"
 	"encoding/binary"
+	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -196,7 +197,60 @@ func Diff(dir Direction, source, target []Employee, s Settings) Result {
 		lo = hi
 	}
 	wg.Wait()
+	warnSimilar(e, items, target)
 	return Result{Items: items, Summary: summarise(items)}
+}
+
+// warnSimilar adds similar_employee_number to every new item whose number
+// equals a target number once leading zeros and letter case are ignored.
+// The index of targets is built only when there is a new item.
+func warnSimilar(e *engine, items []Item, target []Employee) {
+	var similar map[string][]string
+	for i := range items {
+		it := &items[i]
+		if it.Status != StatusNew {
+			continue
+		}
+		if similar == nil {
+			similar = make(map[string][]string, len(target))
+			for j := range target {
+				if k := normText(target[j].EmployeeNumber); k != "" {
+					l := looseNumber(k)
+					similar[l] = append(similar[l], k)
+				}
+			}
+		}
+		if found := similar[looseNumber(it.EmployeeNumber)]; len(found) > 0 {
+			it.Warnings = append(it.Warnings, e.similarWarning(found))
+		}
+	}
+}
+
+// looseNumber is a normalised 社員番号 with letters in lower case and each
+// run of digits without leading zeros: "E00123" and "e123" are alike.
+func looseNumber(k string) string {
+	b := make([]byte, 0, len(k))
+	for i := 0; i < len(k); i++ {
+		if k[i] == '0' && (i == 0 || !isDigit(k[i-1])) {
+			for i+1 < len(k) && k[i] == '0' && isDigit(k[i+1]) {
+				i++ // a leading zero, not the run's last digit
+			}
+		}
+		b = append(b, k[i])
+	}
+	return strings.ToLower(string(b))
+}
+
+func (e *engine) similarWarning(numbers []string) Warning {
+	slices.SortFunc(numbers, CompareEmployeeNumbers)
+	numbers = slices.Compact(numbers)
+	list := "「" + numbers[0] + "」"
+	if len(numbers) > 1 {
+		list += fmt.Sprintf("ほか%d人", len(numbers)-1)
+	}
+	return Warning{Code: WarningSimilarEmployeeNumber, Message: fmt.Sprintf(
+		"%sに、社員番号が似ている従業員%sがいます。同じ人の場合は、社員番号をそろえてから取り込んでください",
+		e.tgtName, list)}
 }
 
 // minChunk is the fewest items worth a goroutine of their own.
@@ -315,6 +369,36 @@ func (r Result) Find(number string) (Item, bool) {
 		return Item{}, false
 	}
 	return r.Items[i], true
+}
+
+// CompareItems is the order of a diff's items: by employee number, then by
+// source record ID, both compared by CompareEmployeeNumbers (so source IDs
+// "9" < "10"). Diff sorts by it; After resumes by it.
+func CompareItems(a, b *Item) int {
+	return compareItemKeys(a.EmployeeNumber, a.Source.ID, b.EmployeeNumber, b.Source.ID)
+}
+
+func compareItemKeys(numA, idA, numB, idB string) int {
+	if c := CompareEmployeeNumbers(numA, numB); c != 0 {
+		return c
+	}
+	return CompareEmployeeNumbers(idA, idB)
+}
+
+// After returns the index of the first item ordered after the item with
+// this normalised number and source ID (which need not be in r), for
+// resuming a listing from another diff of the same data.
+func (r Result) After(number, sourceID string) int {
+	lo, hi := 0, len(r.Items)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if compareItemKeys(r.Items[m].EmployeeNumber, r.Items[m].Source.ID, number, sourceID) <= 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // CompareEmployeeNumbers orders normalised employee numbers naturally, runs

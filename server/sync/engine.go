@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // engine holds what one diff needs besides the employees: the rules of its
@@ -19,6 +20,7 @@ type engine struct {
 	srcName   string
 	tgtName   string
 	types     typeMap
+	zone      *time.Location
 	buf       []byte
 }
 
@@ -26,7 +28,7 @@ func newEngine(dir Direction, s Settings) *engine {
 	if !dir.Valid() {
 		panic(fmt.Sprintf("sync: invalid direction %q", dir))
 	}
-	e := &engine{dir: dir, fields: ComparedFields(dir), types: newTypeMap(s), buf: make([]byte, 0, 512)}
+	e := &engine{dir: dir, fields: ComparedFields(dir), types: newTypeMap(s), zone: s.Zone, buf: make([]byte, 0, 512)}
 	e.srcJobkan = dir == JobkanToSmartHR
 	e.srcName, e.tgtName = "SmartHR", "ジョブカン"
 	if e.srcJobkan {
@@ -159,7 +161,7 @@ func (e *engine) build(it *Item, src *Employee, key string, nsrc int, targets []
 // compare compares field f of a source value v with a target value w, and
 // adds both comparison keys to the fingerprint.
 func (e *engine) compare(f Field, v, w string) cmpField {
-	c := cmpField{newV: v, oldV: w, want: v}
+	c := cmpField{newV: v, oldV: w, want: Clean(v)}
 	s0 := e.fpOpen()
 	si, dateOK := e.appendKey(f, v, e.srcJobkan)
 	s1 := e.fpClose(s0)
@@ -227,7 +229,7 @@ func (e *engine) appendKey(f Field, v string, jobkan bool) (idx int, dateOK bool
 		}
 		return -1, false
 	case FieldHiredOn, FieldBirthDate:
-		e.buf, dateOK = appendDate(e.buf, v)
+		e.buf, dateOK = appendDate(e.buf, v, e.zone)
 		return -1, dateOK
 	case FieldPhone:
 		e.buf = appendPhone(e.buf, v)
@@ -322,7 +324,7 @@ func (e *engine) fpSum() string {
 }
 
 func displayName(e *Employee) string {
-	last, first := strings.TrimSpace(e.LastName), strings.TrimSpace(e.FirstName)
+	last, first := strings.TrimSpace(Clean(e.LastName)), strings.TrimSpace(Clean(e.FirstName))
 	switch {
 	case last == "":
 		return first

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -14,21 +15,73 @@ import (
 // case, digits, kana) survives. It is idempotent, and returns v itself,
 // without allocating, when v is already normal, the common case.
 //
-// Text is NFKC-normalised (full-width digits and Latin → ASCII, half-width
-// katakana → full-width), trimmed, and each run of white space (U+3000
-// included) becomes one ASCII space. Phones also lose every hyphen, dash,
-// minus and prolonged sound mark, space, parenthesis and dot. Dates in an
-// accepted format (see parseDate) become YYYY-MM-DD; a date that does not
-// parse is returned as normalised text.
+// Text loses every format character (general category Cf: zero-width
+// spaces and joiners, word joiner, BOM, soft hyphen…), is NFKC-normalised
+// (full-width digits and Latin → ASCII, half-width katakana → full-width)
+// except that CJK compatibility ideographs (U+F900–U+FAFF,
+// U+2F800–U+2FA1F), which are registered 異体字, are kept as they are; it is
+// trimmed, and each run of white space (U+3000 and NBSP included) becomes
+// one ASCII space. Phones also lose every hyphen, dash, minus and prolonged
+// sound mark, space, parenthesis and dot, and a Japanese number in
+// international form (+81…, with or without "(0)") becomes its domestic
+// form (see phoneKey). Dates in an accepted format (see parseDate) become
+// YYYY-MM-DD, a timestamp read in Japan time; a date that does not parse is
+// returned as normalised text.
 func Normalise(f Field, v string) string {
 	switch f {
 	case FieldPhone:
 		return normPhone(v)
 	case FieldHiredOn, FieldBirthDate:
-		d, _ := normDate(v)
+		d, _ := normDate(v, nil)
 		return d
 	}
 	return normText(v)
+}
+
+// Clean returns v without its format characters (general category Cf), the
+// form in which a value is written to a provider: nobody can see them, and
+// they would make two equal values differ there. v is returned as is, without
+// allocating, when it has none.
+func Clean(v string) string {
+	if !hasFormat(v) {
+		return v
+	}
+	return strings.Map(func(r rune) rune {
+		if isFormat(r) {
+			return -1
+		}
+		return r
+	}, v)
+}
+
+// IsFormat reports whether r is a Unicode format character (general
+// category Cf), which never makes a difference (DESIGN.md §2).
+func IsFormat(r rune) bool { return isFormat(r) }
+
+func isFormat(r rune) bool { return r >= 0xAD && unicode.Is(unicode.Cf, r) }
+
+// hasFormat reports whether s holds a format character; every one is
+// outside ASCII, so ASCII text is answered without decoding.
+func hasFormat(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if isFormat(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
+// isCompatIdeograph reports a CJK compatibility ideograph, which NFKC would
+// fold into a unified one although it is a different registered character
+// (e.g. 塚 U+FA10 and 塚 U+585A).
+func isCompatIdeograph(r rune) bool {
+	return 0xF900 <= r && r <= 0xFAFF || 0x2F800 <= r && r <= 0x2FA1F
 }
 
 // normText is the text normalisation shared by every field.
@@ -50,11 +103,27 @@ func appendText(dst []byte, s string) []byte {
 	return appendCollapsed(dst, nfkc(s))
 }
 
-// nfkc is NFKC after replacing invalid UTF-8, which no API sends (JSON
-// decoding replaces it) and which could otherwise join into a rune once a
-// separator between its bytes is dropped.
+// nfkc drops format characters, then applies NFKC to everything but the CJK
+// compatibility ideographs. Invalid UTF-8, which no API sends (JSON decoding
+// replaces it) and which could otherwise join into a rune once a separator
+// between its bytes is dropped, is replaced first.
 func nfkc(s string) string {
-	return norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))
+	s = Clean(strings.ToValidUTF8(s, "\uFFFD"))
+	at := strings.IndexFunc(s, isCompatIdeograph)
+	if at < 0 {
+		return norm.NFKC.String(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for at >= 0 {
+		b.WriteString(norm.NFKC.String(s[:at]))
+		_, n := utf8.DecodeRuneInString(s[at:])
+		b.WriteString(s[at : at+n])
+		s = s[at+n:]
+		at = strings.IndexFunc(s, isCompatIdeograph)
+	}
+	b.WriteString(norm.NFKC.String(s))
+	return b.String()
 }
 
 // normPhone normalises text and drops every separator from a phone number.
@@ -70,6 +139,38 @@ func appendPhone(dst []byte, s string) []byte {
 	if isNormalPhone(s) {
 		return append(dst, s...)
 	}
+	start := len(dst)
+	dst = appendPhoneChars(dst, s)
+	if k := dst[start:]; isInternational(k) {
+		dst = append(dst[:start], phoneKey(string(k))...)
+	}
+	return dst
+}
+
+// isInternational reports a number dialled internationally: "+…", or from
+// Japan with its international prefix 010, which no domestic number has.
+func isInternational(k []byte) bool {
+	return len(k) > 0 && k[0] == '+' || len(k) > 3 && string(k[:3]) == "010"
+}
+
+// phoneKey turns an international number into the form it is compared in:
+// a Japanese number becomes its domestic form (+81 3-1234-5678, +81 (0)3…
+// and 010-81-3… are all 0312345678), any other its E.164 form. The rules are
+// libphonenumber's (its Go port), which knows each country's prefixes; a
+// number it cannot read is left as it is.
+func phoneKey(k string) string {
+	num, err := phonenumbers.Parse(k, "JP")
+	if err != nil {
+		return k
+	}
+	if num.GetCountryCode() == 81 {
+		return "0" + phonenumbers.GetNationalSignificantNumber(num)
+	}
+	return phonenumbers.Format(num, phonenumbers.E164)
+}
+
+// appendPhoneChars appends s normalised as text, without separators.
+func appendPhoneChars(dst []byte, s string) []byte {
 	if d, ok := appendFold(dst, s, true); ok {
 		return d
 	}
@@ -121,8 +222,12 @@ func isNormalText(s string) bool {
 	return true
 }
 
-// isNormalPhone reports whether s is ASCII without separators or spaces.
+// isNormalPhone reports whether s is ASCII without separators or spaces,
+// and not in international form.
 func isNormalPhone(s string) bool {
+	if isInternational([]byte(s)) { // does not allocate
+		return false
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf || c == '-' || c == '(' || c == ')' || c == '.' || isASCIISpace(c) {

@@ -44,7 +44,7 @@ func TestNormalisePhone(t *testing.T) {
 			t.Errorf("Normalise(phone, %q) = %q, want 0312345678", in, got)
 		}
 	}
-	if got := Normalise(FieldPhone, "+81 3-1234-5678"); got != "+81312345678" {
+	if got := Normalise(FieldPhone, "+1 (415) 555-2671"); got != "+14155552671" {
 		t.Errorf("international: got %q", got)
 	}
 	if got := Normalise(FieldPhone, "03-1234-5678 内線12"); got != "0312345678内線12" {
@@ -65,9 +65,17 @@ func TestNormaliseDate(t *testing.T) {
 		{"２００６／０１／０２", "2006-01-02"},
 		{"２００６－０１－０２", "2006-01-02"},
 		{" 2006-01-02\u3000", "2006-01-02"},
-		{"2006-01-02T15:04:05Z", "2006-01-02"},
-		{"2006-01-02T00:00:00+09:00", "2006-01-02"}, // the date as written, not in UTC
-		{"2006-01-02T23:59:59.999-05:00", "2006-01-02"},
+		// Timestamps: the calendar date in Japan.
+		{"2006-01-02T15:04:05Z", "2006-01-03"},
+		{"2006-01-02T14:59:59Z", "2006-01-02"},
+		{"2024-03-31T15:00:00Z", "2024-04-01"}, // midnight in Japan
+		{"2024-03-31 15:00:00+00:00", "2024-04-01"},
+		{"2024-03-31t15:00:00z", "2024-04-01"},
+		{"2024-03-31T15:00:00.000+0000", "2024-04-01"},
+		{"2006-01-02T00:00:00+09:00", "2006-01-02"},
+		{"2006-01-02T23:59:59.999-05:00", "2006-01-03"},
+		{"2006-01-02T23:59:59", "2006-01-02"}, // no offset: as written
+		{"２０２４－０３－３１Ｔ１５：００：００Ｚ", "2024-04-01"},
 		{"2024-02-29", "2024-02-29"},
 		{"2000/2/29", "2000-02-29"},
 		// Not dates: kept as normalised text.
@@ -112,6 +120,11 @@ func TestNormaliseKeepsRealChanges(t *testing.T) {
 		{FieldPhone, "03-1234-5678", "03-1234-5679"},
 		{FieldPhone, "０３ー１２３４ー５６７８", "03-1234-5670"},
 		{FieldPhone, "+81312345678", "81312345678"},
+		{FieldPhone, "+81 3-1234-5678", "03-1234-5679"},
+		{FieldPhone, "+81 3-1234-5678", "+1 3-1234-5678"},
+		{FieldLastName, "大\uFA10", "大塚"}, // 塚 compatibility vs unified: real 異体字
+		{FieldLastName, "\uFA11", "\u5D0E"},
+		{FieldEmployeeNumber, "K15\u200b", "K16"},
 		{FieldHiredOn, "2020-04-01", "2020-04-02"},
 		{FieldHiredOn, "2020/4/1", "2021/4/1"},
 		{FieldBirthDate, "2020年4月1日", "2020-01-04"},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // EmploymentTypeMapping pairs a SmartHR employment type name with the Jobkan
@@ -21,6 +22,9 @@ type EmploymentTypeMapping struct {
 type Settings struct {
 	EmploymentTypes []EmploymentTypeMapping
 	UseBusinessName bool
+	// Zone is where a timestamp sent for a date-only field is read as a
+	// calendar date (HRBRIDGE_TIME_ZONE); nil is JST.
+	Zone *time.Location
 }
 
 // DefaultSettings returns the default value map, the same names and codes
