@@ -20,9 +20,10 @@ func (a *App) setupImports(ctx context.Context, h *httpapi.Handlers) error {
 		return err
 	}
 	svc, err := imports.New(a.Store, a.Conns, a.Snapshots, imports.Config{
-		RescueAfter: a.Cfg.JobRescueAfter,
-		BaseURL:     a.Cfg.BaseURL,
-		Mailer:      mailer,
+		RescueAfter:  a.Cfg.JobRescueAfter,
+		RecheckDelay: a.Cfg.ImportRecheckDelay,
+		BaseURL:      a.Cfg.BaseURL,
+		Mailer:       mailer,
 	})
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // HRBRIDGE_TIME_ZONE works where the system has no zoneinfo
 )
 
 // Config is the whole process configuration.
@@ -31,6 +32,13 @@ type Config struct {
 	// River considers its instance dead and runs it again elsewhere; a run
 	// hands over to the next well before that (docs/imports.md). 0: the default.
 	JobRescueAfter time.Duration
+	// TimeZone is where a timestamp that a provider sends for a date-only
+	// field (入社年月日, 生年月日) is read as a calendar date
+	// (HRBRIDGE_TIME_ZONE, an IANA name; Asia/Tokyo).
+	TimeZone *time.Location
+	// ImportRecheckDelay is the pause before an import looks at the target
+	// again after a write that may not have landed (tests shorten it); 0: 1s.
+	ImportRecheckDelay time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may take at SIGTERM.
 	ShutdownTimeout time.Duration
 	// SecretKeyPrevious are earlier keys (HRBRIDGE_SECRET_KEY_PREVIOUS,
@@ -80,6 +88,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	var err error
 	if c.SandboxSize, err = strconv.Atoi(get("HRBRIDGE_SANDBOX_SIZE", "200")); err != nil || c.SandboxSize < 0 {
 		return c, fmt.Errorf("HRBRIDGE_SANDBOX_SIZE must be a whole number ≥ 0, got %q", getenv("HRBRIDGE_SANDBOX_SIZE"))
+	}
+	if c.TimeZone, err = time.LoadLocation(get("HRBRIDGE_TIME_ZONE", "Asia/Tokyo")); err != nil {
+		return c, fmt.Errorf("HRBRIDGE_TIME_ZONE must be an IANA time zone such as Asia/Tokyo: %w", err)
 	}
 	if c.DiffSnapshotTTL, err = time.ParseDuration(get("HRBRIDGE_DIFF_SNAPSHOT_TTL", "5m")); err != nil {
 		return c, fmt.Errorf("HRBRIDGE_DIFF_SNAPSHOT_TTL: %w", err)

@@ -82,6 +82,10 @@ type Config struct {
 	Writers int
 	// FetchPollInterval is how often idle queues look for new jobs. 500ms.
 	FetchPollInterval time.Duration
+	// RecheckDelay is the pause before looking at the target again after a
+	// write that may or may not have landed; the n-th look waits n times as
+	// long. 1s.
+	RecheckDelay time.Duration
 	// BaseURL is the public URL of the app, for links in mail.
 	BaseURL string
 	// Mailer sends the mail when an import ends; nil means mail is off.
@@ -111,6 +115,7 @@ func New(st *store.Store, conns *integration.Service, snaps *diffs.Snapshots, cf
 	}
 	cfg.Writers = cmp.Or(cfg.Writers, 8)
 	cfg.FetchPollInterval = cmp.Or(cfg.FetchPollInterval, 500*time.Millisecond)
+	cfg.RecheckDelay = cmp.Or(cfg.RecheckDelay, time.Second)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}

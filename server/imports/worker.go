@@ -268,22 +268,16 @@ func (s *Service) settle(ctx context.Context, r *run, res store.ImportResult) {
 	srcM := r.src[key]
 	var it sync.Item
 	if res.Status == ResultWriting {
-		// A run ended while this employee's write was in flight: ask the
-		// target whether it landed before writing anything again.
-		found, err := r.target.FindByNumber(ctx, key)
-		if err != nil {
-			if ctx.Err() == nil {
-				s.record(r, res, failure(res.Action, res.ChangedFields, err))
-			}
-			return
-		}
-		tgtM := r.tgt[key]
-		if len(found) > 0 {
-			tgtM = found
-		}
-		it = sync.DiffOne(r.dir, srcM, tgtM, r.settings)
-		if it.Status == sync.StatusUnchanged {
+		// A run ended while this employee's write was in flight: this run's
+		// listing, made since, shows whether it landed. Only the previewed
+		// action may follow: an update never becomes a create.
+		it = sync.DiffOne(r.dir, srcM, r.tgt[key], r.settings)
+		switch {
+		case it.Status == sync.StatusUnchanged:
 			s.record(r, res, outcome{status: doneStatus(res.Action), action: res.Action, fields: res.ChangedFields, name: it.DisplayName})
+			return
+		case isWrite(it.Status) && actionOf(it.Status) != res.Action:
+			s.record(r, res, r.targetMoved(res.Action, res.ChangedFields, it))
 			return
 		}
 	} else {
@@ -355,10 +349,10 @@ func (s *Service) write(ctx context.Context, r *run, res store.ImportResult, it 
 			return
 		}
 		r.log.Info("write failed; checking the target before trying again", "employee_number", res.EmployeeNumber, "err", err)
-		if sleep(ctx, time.Duration(attempt)*time.Second) != nil {
+		if sleep(ctx, time.Duration(attempt)*s.cfg.RecheckDelay) != nil {
 			return
 		}
-		found, ferr := r.target.FindByNumber(ctx, res.EmployeeNumber)
+		found, ferr := r.lookAgain(ctx, action, it)
 		if ferr != nil {
 			if ctx.Err() == nil {
 				s.record(r, res, failure(action, fields, err))
@@ -366,12 +360,15 @@ func (s *Service) write(ctx context.Context, r *run, res store.ImportResult, it 
 			return
 		}
 		next := sync.DiffOne(r.dir, srcM, found, r.settings)
-		switch next.Status {
-		case sync.StatusUnchanged: // it landed after all
+		switch {
+		case next.Status == sync.StatusUnchanged: // it landed after all
 			s.record(r, res, outcome{status: doneStatus(action), action: action, fields: fields, name: it.DisplayName})
 			return
-		case sync.StatusNew, sync.StatusChanged:
+		case isWrite(next.Status) && actionOf(next.Status) == action:
 			it = next
+		case isWrite(next.Status):
+			s.record(r, res, r.targetMoved(action, fields, next))
+			return
 		default:
 			s.record(r, res, outcome{status: ResultFailed, action: action, fields: fields, name: next.DisplayName,
 				code: "conflict." + next.ReasonCode, message: next.ReasonDetail})
@@ -379,6 +376,41 @@ func (s *Service) write(ctx context.Context, r *run, res store.ImportResult, it 
 		}
 	}
 }
+
+// lookAgain reads what the target holds now for a write that may or may not
+// have landed: an update rereads the very record it was writing (found by
+// its id, whatever form its number has); a create looks up the number it
+// wrote, which it wrote exactly.
+func (r *run) lookAgain(ctx context.Context, action string, it sync.Item) ([]sync.Employee, error) {
+	if action == ActionCreate {
+		return r.target.FindByNumber(ctx, it.Want.EmployeeNumber)
+	}
+	cur, ok, err := r.target.Reread(ctx, *it.Target)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return []sync.Employee{cur}, nil
+}
+
+// targetMoved is the outcome of an employee whose target record changed so
+// that the previewed action no longer fits (the record to update is gone, or
+// a record to create now exists): nothing is written, and the administrator
+// is told to look at the diff again.
+func (r *run) targetMoved(action, fields string, it sync.Item) outcome {
+	target := "ジョブカン"
+	if r.dir == sync.JobkanToSmartHR {
+		target = "SmartHR"
+	}
+	msg := target + "で更新するはずだった従業員が見つからなくなったため、更新も新規登録もしていません。差分を再取得して確かめてから、もう一度取り込んでください"
+	if action == ActionCreate {
+		msg = target + "に同じ社員番号の従業員ができていたため、新規登録していません。差分を再取得して確かめてから、もう一度取り込んでください"
+	}
+	return outcome{status: ResultFailed, action: action, fields: fields, name: it.DisplayName,
+		code: "hrbridge.target_changed", message: msg}
+}
+
+// isWrite reports a status that an import writes.
+func isWrite(st sync.Status) bool { return st == sync.StatusNew || st == sync.StatusChanged }
 
 func doneStatus(action string) string {
 	if action == ActionCreate {

@@ -37,11 +37,13 @@ type Connection struct {
 	UseBusinessName    bool
 	EmploymentTypes    []sync.EmploymentTypeMapping
 	UpdatedAt          *time.Time
+	// Zone is the service's HRBRIDGE_TIME_ZONE (nil: JST); not stored.
+	Zone *time.Location
 }
 
 // Settings is the part the diff engine uses.
 func (c Connection) Settings() sync.Settings {
-	return sync.Settings{EmploymentTypes: c.EmploymentTypes, UseBusinessName: c.UseBusinessName}
+	return sync.Settings{EmploymentTypes: c.EmploymentTypes, UseBusinessName: c.UseBusinessName, Zone: c.Zone}
 }
 
 // version identifies these settings for caches.
@@ -73,6 +75,9 @@ type Service struct {
 	db      *gorm.DB
 	box     *secrets.Box
 	sandbox string // root URL of the simulators ("http://host:port"), or ""
+	// Zone is where timestamps sent for date-only fields are read as dates
+	// (HRBRIDGE_TIME_ZONE); nil is JST.
+	Zone *time.Location
 	// Tune lets tests and benchmarks adjust the clients' options.
 	TuneSmartHR func(*smarthr.Options)
 	TuneJobkan  func(*jobkan.Options)
@@ -288,6 +293,7 @@ func (s *Service) Connectors(ctx context.Context) (*Pair, error) {
 	if err != nil {
 		return nil, problem.Unprocessable(err.Error())
 	}
+	c.Zone = s.Zone
 	s.pair, s.pairV, s.checked = &Pair{SmartHR: sh, Jobkan: jk, Connection: c}, c.version(), time.Now()
 	return s.pair, nil
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"time"
@@ -30,7 +31,19 @@ type Faults struct {
 	// refuses with its own 400 validation error, as it would refuse a value:
 	// a deterministic failed employee for tests.
 	RejectWrites []string `json:"reject_writes,omitempty"`
+	// WriteFault fails every create and update: "fail" answers 500 without
+	// applying it; "lost" applies it, then answers 500; "reset" applies it,
+	// then resets the connection (the answer is lost). Reads are untouched,
+	// so that a client can look at what landed.
+	WriteFault string `json:"write_fault,omitempty"`
 }
+
+// Write faults (Faults.WriteFault).
+const (
+	WriteFail  = "fail"
+	WriteLost  = "lost"
+	WriteReset = "reset"
+)
 
 // WriteCount counts the writes applied to one employee.
 type WriteCount struct {
@@ -150,6 +163,8 @@ func (f Faults) validate() error {
 		return errors.New("per_second, per_hour and token_ttl_seconds must not be negative")
 	case f.PerSecond > 1_000_000 || f.PerHour > 10_000_000:
 		return errors.New("per_second or per_hour is too large; use 0 for no limit")
+	case f.WriteFault != "" && f.WriteFault != WriteFail && f.WriteFault != WriteLost && f.WriteFault != WriteReset:
+		return errors.New("write_fault must be fail, lost or reset")
 	}
 	return nil
 }
@@ -206,8 +221,24 @@ func (s *sim) guard(next http.Handler) http.Handler {
 			s.d.serverError(w)
 			return
 		}
+		if f.WriteFault != "" && isWrite(r.Method) {
+			s.count(func(st *Stats) { st.InjectedErrors++ })
+			if f.WriteFault != WriteFail {
+				next.ServeHTTP(httptest.NewRecorder(), r) // applied; the answer is lost
+			}
+			if f.WriteFault == WriteReset {
+				dropConn(w)
+			} else {
+				s.d.serverError(w)
+			}
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+func isWrite(method string) bool {
+	return method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch
 }
 
 // dropConn closes the request's connection without a word: with SO_LINGER 0

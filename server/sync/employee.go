@@ -107,11 +107,21 @@ func (e *Employee) Set(f Field, v string) {
 // Connector is what the import and diff code need from a provider. Each
 // provider package implements it over HTTP.
 //
+// FindByNumber returns the records whose number is exactly number (no
+// normalisation: a provider cannot search by our comparison key).
+//
+// Reread reads the record current addresses again, the same record Update
+// would write (SmartHR: by crew id; Jobkan: by its code as listed); found
+// is false when it no longer exists. An import that is unsure whether an
+// update landed rereads the record it previewed, rather than searching by
+// number, so that an update can never turn into a create.
+//
 // Update sends only the named fields of want (the target's own representation);
 // current is the record as last read (its ID addresses it).
 type Connector interface {
 	List(ctx context.Context) ([]Employee, error)
 	FindByNumber(ctx context.Context, number string) ([]Employee, error)
+	Reread(ctx context.Context, current Employee) (e Employee, found bool, err error)
 	Create(ctx context.Context, want Employee) (Employee, error)
 	Update(ctx context.Context, current Employee, want Employee, fields []Field) error
 }

@@ -54,6 +54,20 @@ func (c *Client) FindByNumber(ctx context.Context, number string) ([]hrsync.Empl
 	return []hrsync.Employee{w.employee.canonical()}, nil
 }
 
+// Reread reads current again by its code as listed (GET
+// /master/v1/employees/{code}); found is false when there is none, or when
+// the code now belongs to another record (a different id).
+func (c *Client) Reread(ctx context.Context, current hrsync.Employee) (hrsync.Employee, bool, error) {
+	found, err := c.FindByNumber(ctx, current.EmployeeNumber)
+	if err != nil || len(found) == 0 {
+		return hrsync.Employee{}, false, err
+	}
+	if current.ID != "" && found[0].ID != current.ID {
+		return hrsync.Employee{}, false, nil
+	}
+	return found[0], true, nil
+}
+
 // Create registers want (POST /master/v1/employees). Jobkan requires an email
 // address; the caller supplies one (DESIGN.md §2).
 func (c *Client) Create(ctx context.Context, want hrsync.Employee) (hrsync.Employee, error) {

@@ -2,6 +2,7 @@ package smarthr
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 
+	"hrbridge/server/providers/httpx"
 	hrsync "hrbridge/server/sync"
 )
 
@@ -49,6 +51,24 @@ func (c *Client) FindByNumber(ctx context.Context, number string) ([]hrsync.Empl
 		}
 	}
 	return out, nil
+}
+
+// Reread reads current's crew again (GET /v1/crews/{id}); found is false
+// when SmartHR answers 404 (the crew was deleted).
+func (c *Client) Reread(ctx context.Context, current hrsync.Employee) (hrsync.Employee, bool, error) {
+	if current.ID == "" {
+		return hrsync.Employee{}, false, fmt.Errorf("SmartHR: cannot read employee %q again: no crew id", current.EmployeeNumber)
+	}
+	var w crew
+	_, err := c.get(ctx, "/v1/crews/"+url.PathEscape(current.ID), nil, &w)
+	var he *httpx.Error
+	if errors.As(err, &he) && he.HTTPStatus == http.StatusNotFound {
+		return hrsync.Employee{}, false, nil
+	}
+	if err != nil {
+		return hrsync.Employee{}, false, err
+	}
+	return c.employee(w), true, nil
 }
 
 func (c *Client) page(ctx context.Context, q url.Values, n int) ([]crew, http.Header, error) {
