@@ -92,3 +92,38 @@ func TestCursorSurvivesRefresh(t *testing.T) {
 		t.Error("a malformed cursor was accepted")
 	}
 }
+
+// Issue 11 input 11: in a duplicate 社員番号 group whose source ids are "9"
+// and "10", a cursor from an older snapshot resumed with another comparison
+// than the diff's order and skipped "10".
+func TestCursorResumesWithinDuplicateGroup(t *testing.T) {
+	diff := func(ids ...string) *Snapshot {
+		var src []sync.Employee
+		for _, id := range ids {
+			src = append(src, sync.Employee{ID: id, EmployeeNumber: "D1", LastName: "山田", FirstName: "太郎" + id})
+		}
+		src = append(src, sync.Employee{ID: "1", EmployeeNumber: "D2", LastName: "山田", FirstName: "次郎"})
+		return &Snapshot{GeneratedAt: time.Unix(1700000000, 0), Result: sync.Diff(sync.SmartHRToJobkan, src, nil, sync.DefaultSettings())}
+	}
+	old := diff("10", "9", "11")
+	first, next, err := old.Page(Query{Limit: 1})
+	if err != nil || first[0].Source.ID != "9" {
+		t.Fatalf("first item: %+v %v (want source id 9 first, in natural order)", first, err)
+	}
+	fresh := diff("9", "11", "10")
+	fresh.GeneratedAt = old.GeneratedAt.Add(time.Minute)
+	var ids []string
+	for cursor := next; cursor != ""; {
+		items, n, err := fresh.Page(Query{Limit: 1, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			ids = append(ids, it.EmployeeNumber+"/"+it.Source.ID)
+		}
+		cursor = n
+	}
+	if got := fmt.Sprint(ids); got != "[D1/10 D1/11 D2/1]" {
+		t.Errorf("after D1/9 from an older snapshot: %s, want [D1/10 D1/11 D2/1]", got)
+	}
+}

@@ -169,7 +169,7 @@ func (sn *Snapshot) Page(q Query) ([]*sync.Item, string, error) {
 		if c.G == sn.GeneratedAt.UnixNano() && c.I >= 0 && c.I <= len(items) {
 			start = c.I
 		} else {
-			start = after(items, c.N, c.S)
+			start = sn.Result.After(c.N, c.S)
 		}
 	}
 	want := map[sync.Status]bool{}
@@ -195,24 +195,6 @@ func (sn *Snapshot) Page(q Query) ([]*sync.Item, string, error) {
 	last := out[len(out)-1]
 	raw, _ := json.Marshal(cursor{G: sn.GeneratedAt.UnixNano(), I: i, N: last.EmployeeNumber, S: last.Source.ID})
 	return out, base64.RawURLEncoding.EncodeToString(raw), nil
-}
-
-// after is the index of the first item ordered after (number, sourceID).
-func after(items []sync.Item, number, sourceID string) int {
-	lo, hi := 0, len(items)
-	for lo < hi {
-		m := (lo + hi) / 2
-		c := sync.CompareEmployeeNumbers(items[m].EmployeeNumber, number)
-		if c == 0 {
-			c = strings.Compare(items[m].Source.ID, sourceID)
-		}
-		if c <= 0 {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
 }
 
 func foldQuery(q string) string {
