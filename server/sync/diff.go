@@ -183,20 +183,20 @@ func Diff(dir Direction, source, target []Employee, s Settings) Result {
 	workers := min(runtime.GOMAXPROCS(0), n/minChunk)
 	if workers <= 1 {
 		build(e, 0, n)
-		return Result{Items: items, Summary: summarise(items)}
-	}
-	var wg gosync.WaitGroup
-	lo := 0
-	for w := 1; w <= workers; w++ {
-		hi := n * w / workers
-		for hi < n && hi > lo && skeys[order[hi]] == skeys[order[hi-1]] {
-			hi++ // never split a group
+	} else {
+		var wg gosync.WaitGroup
+		lo := 0
+		for w := 1; w <= workers; w++ {
+			hi := n * w / workers
+			for hi < n && hi > lo && skeys[order[hi]] == skeys[order[hi-1]] {
+				hi++ // never split a group
+			}
+			from := lo
+			wg.Go(func() { build(e.clone(), from, hi) })
+			lo = hi
 		}
-		from := lo
-		wg.Go(func() { build(e.clone(), from, hi) })
-		lo = hi
+		wg.Wait()
 	}
-	wg.Wait()
 	warnSimilar(e, items, target)
 	return Result{Items: items, Summary: summarise(items)}
 }

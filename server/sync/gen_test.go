@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Test data: realistic people rendered as each provider would hold them.
@@ -66,8 +67,15 @@ func fullWidth(s string) string {
 	return b.String()
 }
 
-// vary changes the form, never the meaning, of some of e's values.
+// vary changes the form, never the meaning, of some of e's values. The
+// messier forms of real data (format characters, international phones,
+// timestamps) come at a few percent, so that BenchmarkDiff100k stays
+// representative.
 func vary(r *rand.Rand, e Employee) Employee {
+	if r.IntN(50) == 0 && strings.HasPrefix(e.Phone, "0") { // international form
+		rest := e.Phone[1:]
+		e.Phone = []string{"+81 " + rest, "+81 (0)" + rest, "+81" + strings.ReplaceAll(rest, "-", ""), "010-81-" + rest}[r.IntN(4)]
+	}
 	if r.IntN(4) == 0 { // 全角 and ー in phones, as typed with an IME
 		e.Phone = strings.ReplaceAll(fullWidth(e.Phone), "－", "ー")
 	}
@@ -87,7 +95,40 @@ func vary(r *rand.Rand, e Employee) Employee {
 	if r.IntN(20) == 0 {
 		e.EmployeeNumber = fullWidth(e.EmployeeNumber)
 	}
+	// Timestamps for dates: an instant whose date in Japan is the date.
+	if r.IntN(50) == 0 && isISODate(e.HiredOn) {
+		e.HiredOn = timestampOn(r, e.HiredOn)
+	}
+	if r.IntN(50) == 0 && isISODate(e.BirthDate) {
+		e.BirthDate = timestampOn(r, e.BirthDate)
+	}
+	// Invisible format characters (ZWSP, BOM, soft hyphen…) and stray
+	// spaces, as pasted from spreadsheets and web pages.
+	if r.IntN(50) == 0 {
+		e.EmployeeNumber = withFormat(r, e.EmployeeNumber, 2)
+	}
+	if r.IntN(50) == 0 {
+		e.EmployeeNumber += []string{" ", "\u00a0", "\u3000", " \u00a0"}[r.IntN(4)]
+	}
+	if r.IntN(50) == 0 {
+		e.LastName = withFormat(r, e.LastName, 2)
+	}
+	if r.IntN(50) == 0 {
+		e.FirstName = withFormat(r, e.FirstName, 2)
+	}
 	return e
+}
+
+// timestampOn renders an instant on the date d (YYYY-MM-DD) in Japan as a
+// timestamp with a random offset and layout.
+func timestampOn(r *rand.Rand, d string) string {
+	day, err := time.ParseInLocation(time.DateOnly, d, jstZone)
+	if err != nil {
+		panic(err)
+	}
+	t := day.Add(time.Duration(r.Int64N(int64(24 * time.Hour))))
+	off := -12*60 + 15*r.IntN((26*60)/15+1)
+	return renderTimestamp(r, t.In(time.FixedZone("", off*60)))
 }
 
 // genPairs returns n people as Jobkan and as SmartHR employees, in shuffled

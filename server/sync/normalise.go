@@ -157,16 +157,35 @@ func isInternational(k []byte) bool {
 // a Japanese number becomes its domestic form (+81 3-1234-5678, +81 (0)3…
 // and 010-81-3… are all 0312345678), any other its E.164 form. The rules are
 // libphonenumber's (its Go port), which knows each country's prefixes; a
-// number it cannot read is left as it is.
+// number it cannot read is left as it is, and so is one with anything but
+// digits after the prefix, since libphonenumber would drop an extension or
+// trailing text and read letters as digits, hiding a difference.
 func phoneKey(k string) string {
-	num, err := phonenumbers.Parse(k, "JP")
+	n := strings.TrimPrefix(k, "+")
+	if len(n) == len(k) {
+		n = k[len("010"):] // dialled with the international prefix
+	}
+	if n == "" || strings.TrimLeft(n, "0123456789") != "" {
+		return k
+	}
+	num, err := phonenumbers.Parse("+"+n, "JP")
 	if err != nil {
 		return k
 	}
 	if num.GetCountryCode() == 81 {
-		return "0" + phonenumbers.GetNationalSignificantNumber(num)
+		if d := "0" + phonenumbers.GetNationalSignificantNumber(num); !strings.HasPrefix(d, "010") {
+			return d
+		}
+		return k // no Japanese number begins with 010, the international prefix
 	}
-	return phonenumbers.Format(num, phonenumbers.E164)
+	// E.164, unless reading that again would strip another digit (a
+	// national prefix after the country code): then the digits as dialled,
+	// so that Normalise stays idempotent.
+	e := phonenumbers.Format(num, phonenumbers.E164)
+	if again, err := phonenumbers.Parse(e, "JP"); err != nil || phonenumbers.Format(again, phonenumbers.E164) != e {
+		return "+" + n
+	}
+	return e
 }
 
 // appendPhoneChars appends s normalised as text, without separators.
@@ -188,7 +207,7 @@ func appendPhoneChars(dst []byte, s string) []byte {
 	if nonASCII {
 		// Dropping a separator may leave a base and a combining mark side by
 		// side; compose them so that Normalise stays idempotent.
-		out := norm.NFKC.String(string(dst[start:]))
+		out := nfkc(string(dst[start:])) // compatibility ideographs kept
 		dst = append(dst[:start], out...)
 	}
 	return dst

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -177,16 +178,39 @@ func TestPlainJapaneseRunesAreNFKCStable(t *testing.T) {
 }
 
 // slowText and slowPhone are the definitions the fast paths must agree with.
-func slowText(s string) string { return string(appendCollapsed(nil, norm.NFKC.String(s))) }
+func slowText(s string) string { return string(appendCollapsed(nil, slowNFKC(s))) }
 
 func slowPhone(s string) string {
 	var b strings.Builder
-	for _, r := range norm.NFKC.String(s) {
+	for _, r := range slowNFKC(s) {
 		if !isPhoneSep(r) && !strings.ContainsRune(" \t\n\v\f\r\u0085\u00a0\u3000", r) {
 			b.WriteRune(r)
 		}
 	}
-	return norm.NFKC.String(b.String())
+	k := slowNFKC(b.String())
+	if isInternational([]byte(k)) {
+		return phoneKey(k)
+	}
+	return k
+}
+
+// slowNFKC is NFKC of s without its format characters (general category Cf),
+// the CJK compatibility ideographs left as they are.
+func slowNFKC(s string) string {
+	var b, seg strings.Builder
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Cf, r):
+		case 0xF900 <= r && r <= 0xFAFF || 0x2F800 <= r && r <= 0x2FA1F:
+			b.WriteString(norm.NFKC.String(seg.String()))
+			seg.Reset()
+			b.WriteRune(r)
+		default:
+			seg.WriteRune(r)
+		}
+	}
+	b.WriteString(norm.NFKC.String(seg.String()))
+	return b.String()
 }
 
 // alphabet mixes what the fast paths handle with what they must hand over.
@@ -235,6 +259,9 @@ func checkNormalise(t *testing.T, s string) {
 		if again := Normalise(f, n); again != n {
 			t.Fatalf("%s: not idempotent on %q: %q then %q", f, s, n, again)
 		}
+		if hasCf(n) {
+			t.Fatalf("%s: %q normalises to %+q, with a format character", f, s, n)
+		}
 		if utf8.ValidString(s) {
 			if fw := Normalise(f, fullWidth(s)); fw != n {
 				t.Fatalf("%s: full width of %q normalises to %q, half width to %q", f, s, fw, n)
@@ -245,12 +272,24 @@ func checkNormalise(t *testing.T, s string) {
 
 func FuzzNormalise(f *testing.F) {
 	for _, s := range []string{"", " 山田　太郎 ", "ＡＢＣ", "ｶﾞｲｼｬ", "０３ー１２３４ー５６７８", "(03)1234 5678",
-		"2006年1月2日", "2006/1/2", "20060102", "2006-01-02T00:00:00+09:00", "e\u0301", "-\u0301", "\xff\xfe", "\u3000\t\n"} {
+		"2006年1月2日", "2006/1/2", "20060102", "2006-01-02T00:00:00+09:00", "e\u0301", "-\u0301", "\xff\xfe", "\u3000\t\n",
+		"K15\u200b", "\u200b", "太\u200d郎", "\ufeff山田\u2060", "大\uFA10", "\U0002F800", "+81 (0)3-1234-5678",
+		"010-81-90-1234-5678", "＋８１　３ー１２３４ー５６７８", "+81 3-1234-5678 ext. 12", "2024-03-31T15:00:00Z",
+		"\u00ad\U000E0041"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		checkNormalise(t, s)
 		if utf8.ValidString(s) {
+			// A format character anywhere changes nothing.
+			rs := []rune(s)
+			at := len(rs) / 2
+			z := string(rs[:at]) + "\u200b" + string(rs[at:]) + "\ufeff"
+			for _, f := range allFields {
+				if Normalise(f, z) != Normalise(f, s) {
+					t.Fatalf("%s: %+q normalises to %q, %+q to %q", f, z, Normalise(f, z), s, Normalise(f, s))
+				}
+			}
 			if got, want := Normalise(FieldLastName, s), slowText(s); got != want {
 				t.Fatalf("text %q: fast %q, NFKC %q", s, got, want)
 			}
