@@ -38,13 +38,16 @@ export function DiffWarnings({ item, id }: { item: Pick<DiffItem, 'warnings'>; i
       {warnings.map((w, i) => (
         <li key={i} className="diff-warning" data-code={w.code}>
           <ResponseMessage type="warning" size="S">
-            <span className="diff-warning-title">{warningTitle(t, w.code)}</span>
-            {w.message ? (
-              <>
-                {colon}
-                <VisibleText text={w.message} />
-              </>
-            ) : null}
+            {/* one inline run, so that the title and the message wrap as one sentence */}
+            <span>
+              <span className="diff-warning-title">{warningTitle(t, w.code)}</span>
+              {w.message ? (
+                <>
+                  {colon}
+                  <VisibleText text={w.message} />
+                </>
+              ) : null}
+            </span>
           </ResponseMessage>
         </li>
       ))}
