@@ -74,6 +74,21 @@ func (e DiffStatus) Valid() bool {
 	}
 }
 
+// Defines values for DiffWarningCode.
+const (
+	SimilarEmployeeNumber DiffWarningCode = "similar_employee_number"
+)
+
+// Valid indicates whether the value is a known member of the DiffWarningCode enum.
+func (e DiffWarningCode) Valid() bool {
+	switch e {
+	case SimilarEmployeeNumber:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Direction.
 const (
 	JobkanToSmarthr Direction = "jobkan_to_smarthr"
@@ -441,6 +456,11 @@ type DiffItem struct {
 
 	// Status 差分なし, 差分あり, 新規登録, 取り込めません
 	Status DiffStatus `json:"status"`
+
+	// Warnings Advisory notes on this employee (always present, usually empty). A warned employee can
+	// still be imported; the administrator should look first, so the SPA does not preselect it
+	// and lists it in the import confirmation.
+	Warnings []DiffWarning `json:"warnings"`
 }
 
 // DiffPage defines model for DiffPage.
@@ -463,6 +483,28 @@ type DiffSummary struct {
 	Total     Count `json:"total"`
 	Unchanged Count `json:"unchanged"`
 }
+
+// DiffWarning defines model for DiffWarning.
+type DiffWarning struct {
+	// Code Why an employee is warned about (stable; new codes may be added, so clients should show
+	// the message of a code they do not know):
+	// - `similar_employee_number`: a 新規登録 employee whose 社員番号 equals an existing target
+	//   employee's once leading zeros and letter case are ignored (SmartHR `00123` and Jobkan
+	//   `123`, `e300` and `E300`): perhaps the same person under another number. Importing creates
+	//   a new employee; it is never matched silently.
+	Code DiffWarningCode `json:"code"`
+
+	// Message For people, in Japanese (e.g. naming the existing 社員番号)
+	Message string `json:"message"`
+}
+
+// DiffWarningCode Why an employee is warned about (stable; new codes may be added, so clients should show
+// the message of a code they do not know):
+//   - `similar_employee_number`: a 新規登録 employee whose 社員番号 equals an existing target
+//     employee's once leading zeros and letter case are ignored (SmartHR `00123` and Jobkan
+//     `123`, `e300` and `E300`): perhaps the same person under another number. Importing creates
+//     a new employee; it is never matched silently.
+type DiffWarningCode string
 
 // Direction defines model for Direction.
 type Direction string
@@ -4420,104 +4462,111 @@ func (sh *strictHandler) GetOpenAPISpec(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H15jxzHdfhXKfTvB3AX6T3IJWVr9i9qRVqUeGF3FUcgiZma7jfTpe2palZV73BCLGCRiCLYSWRAsYLY",
-	"/9iJlQgOLORCnMNRPsyCpPQtgjr6rpnpWc4uSYX6w+bM1PHq3e/Ve7UPvYCNEkaBSuF1HnoJ5ngEErj+",
-	"tJNywbj6Vwgi4CSRhFGv4+1HgHoUHshuoEf0EBsgGQFKOBwSlgqU4CF4vkfU6Psp8InnexSPwOt4Zorn",
-	"eyKIYITV6iP84DrQoYy8zqXNTd+Tk0SNFJITOvSOjnzvWngbq58fmiUT9SFfkYSe73G4nxIOodeRPIXy",
-	"6gPGR1h6HS9N9cjSbltvuDa7TkZE5nvVwI/1j+X1QxjgNJYKdr/YjFC5dcHsRkbpyOtcUCcbEWo+nc83",
-	"JlTCELh3pLbmIBJGBWj0v4XDH2AJYzxRnwJGJVANF06SmARYUWMj4awfw+gPPhSKNA9LcP1/DgOv4/2/",
-	"jYLEG+ZXsXHbzDKbVol7GSWcHZIQOBpgEkO4jXohSEziHhJ4ItA4IkGEMA3ROJp4R76CcxfupyDkWcKp",
-	"mJCbbRERaIRjhXsIEeMIo5yR1W+EHuKYhArWHUYHMQleAKSCpTwABQ5lEhGKMBISS0AywhLhOGZjgWRE",
-	"hALzKuN9EoZAzxLOPTKkECJCfdRPpQZTgwUhWuEsBh9JdgAUiYAloNC8s7d7dVWBe5PJqyyl4VlCe5Mh",
-	"kQZRjlkFRzb8LMWFIuCccbX9PmM3MJ1YYRBnymOMoRGmk0wkxDbiIPkE4YESAqWch+QQKJJkpDRzBDi0",
-	"Wn5XjVu7rMY1Vf0eBIyGAkmGxrim+Kbruu+/cbGi7TZd2u7I996nOJUR4+SP4ax5R2sEJEAIwqhiZs3b",
-	"ngYq4SwAIXA/hheo0cYQx2tWpyl5JFIgCwoKMFXi2QeEgwASCaG2XHYTBcPlhOzrEymrzlkCXBJjVgIO",
-	"WELYxbJCxBBLWLPcUTKRb1xsmEg/X6I/qSwBI0zi6vQLl1zz4UFCOIgFQKBpHBt6GPPeWJKEi9t634ux",
-	"kN1ULISNuaAYT6Hi1px3uDW+l3AYkAdu/2pAuJAoiDDHgfLHMhdLs6nSxIhDwIaUCEBaLstId23G4ZAd",
-	"LPeg2hBoniISRmIe6++p4WreCD+4ZiZc0ErCfih8Isw5nnjGIcrcujvGz9PIzbf2y9xc4ct7+WKs/yEE",
-	"Uu2bycSOHqblOQyJQjqOb5dkZIBjAX5NbE6BZ6cxyojQ/PPZo933Ukrup2B/VrDXKVElwnxUa9nEcXxr",
-	"4HXuzIY211tHfl1xyUyfNaVFQMBBbiMRsTFFjMYTFAGHulg4Y4vywcwWzQPdKx3ptoptGlo1J0UrmpRO",
-	"WSJLOfixIuB7pTjLFSvNYbK6COmNqos6yZeGRF45tFavelIcGMTX6QDrw3XUi9mQ0HWRBgFACGHPz74y",
-	"wYT6jBPS1Yhet/KqvgwYpaBXXk+TMPuWjBLG5bqQmKtvqvR0K1UcyGkxayqAnxMI1pSd8hE2yvScQIqf",
-	"fe0ERGB/RpITCJFyzW0chPQ52pi3JVhYE3FNV1EVYhd0O5kVJIlLC81VXxLzIcja1K0TMKWC0XJVRr8K",
-	"Emdz6FLkseD3l1Qis8B1F7D1N4Eq1/qONyJCEDrswiiJ2QSgS9NRHxQKw9R4q+D4LaUjnCQQ2p9GQGVX",
-	"b5rRtcthkAoQ3X6M6YFO5mifuXuI4xRKMBYMsZPLsMPrZHRAhik3tqAqm1eVvUUplSRGmCIcqsBBSI4l",
-	"40jgQxBaMAVISehQoBWBadhnD5BNvQiEuZbuEI0A03FEYlj1cgD7jMWAta6tHbY9g1zJJ+5PEriBk8Se",
-	"uWRUXbzyIesfYAc6lA5Medwi++V7QUwUwEa259izfLSxiF1hBLSJCa36WoJQY9kM9vIiZShdMLhYWoww",
-	"lxF3WRgVfhkbMf0EfSwgO4DLEkVSJqKzsSGBYirX7W7rHyYbOCE1U9Li1Pl2fhM+1+msFVumv5gK6PZT",
-	"QajaPXMeq0ffBRya3BwnEtCeOvQ7u+cEyuZpWyfQyvHjz44f/fvx4z8/fvQf6n8f//748S9XEaFCqiXY",
-	"AMUwxLEZ7pClGnYyWuYc75A11wH8smKYovesTtkHIXdB6FRrnWMKMZsTe+vE5k4EwUGNAxeYN+/os4/x",
-	"vuaLRYOPF6e3FoByhlKbE9LMVHHt5hpl05SI6zCQiKUSHQAk1pBIxiG0QYNDEcza0Pe0ZN2i8cTGRnN0",
-	"6UzoF9Ssc7ToIqQqqbBFcGYmPD/Kysr7eTCWr+NUwS59eUqKzC30KZWzM6XnN81/s5Olvvc2GQyUvDZV",
-	"X0hEEuNJ15FM2HI6CHVfsE2makAgDttrnatquAK5rmmaimZA6BB4wgl1yO5OhOkQBBpHQBEQGQFHgoRw",
-	"TiC1K1Ycqd1RgQI9dBsJoCEiEvVxcIDGREaae00cWQsfL3zfmSbL/Ot2+YqaX350r27H8zW7RUxXxXeb",
-	"WEtILNO5eFco3zMj63ztiA7KjJPvUKVITnkXe6vd3MFXSHgRB8wGOBt45HtDoMCfN3BeLO7Lxeq0oz7f",
-	"E+lohPmkFQnt0DoNC7TWkFWs7rcOKEu80pC7J7/76sknHx9/9Jvjj/7KR9mnR8ePfuyjp5//4zd/9+mz",
-	"v/6vb//sn3305NPPjx/9+Juvf3/86KPjj74+/ugXx48+UzrTBqcpNYKpo4L8XxTG1vPTd7GuWLKMh2Yw",
-	"aVfqzJPN1AT0QenWt9UEBWDbsZJJHLceXSCk3YwaC7TCZwaTm+wl0cyoZExdV7JuYf7sv9SXDb+2IJPb",
-	"v1zMF7G7Byx0BDTv6h+RilIe/c/x48fHj3/27MuvnnzyBVoZM37QPSA0XEV67qzqizf1f7MLMIqEfO0O",
-	"1ARR6Ntf/Omzv/zyyX//zdM/+QmyWnOh1L07i14+votihTGdJQfN+DjGfYinXS5BHJ4T6F2cYAoCkBnb",
-	"IruaYWiu9b+pBhaS5EjZ61v7c8IYcN+WlRChI1dZdzKNmWyAw+LQvbrJYWWroxWlntFAl4ZQGKPMGq66",
-	"dlksgWepmGFQQZQLpCXPVKretNjM5FBfR9oF9QVg9iFSu3WZwxv1fC+JGFX/3ydcRl0dXVaG5Zbd3M+6",
-	"xPia8Y8cWbvUVobNIriZvWPGLin/fSIPIlSIaKuJB4QSES03Q3PC/LvSQBy7tbKTXrq2o8sGLXZr41ry",
-	"JSeqsiVNfUBTOu0Vi73STgVwtGJvX8pXMqu2NkocQKiFt3HR7bx+aecrG6bNvOXFzLjrAqNMRL/iquXy",
-	"Z7awbOpnwlVBV+1Cu0SbKsO6VEpFDKeVfbQXD33p1Xq4OCBJssD4Rf2gPKF6MhJlpy+W8Su+VAZ+fu7p",
-	"CL5ibceJUngzw+45ia5aqFwPZRdxPZrRYHnx6Wdfxl2btTUv6T2bga5Uz7oAiU9mtDJaLIrBnA8rmDyf",
-	"Z5OmVdUsbm/qqJyq6YqjzEKtO4WPG1GJkdlcZBXxlOJ02UMryN2T5KkyT3V2nupM0mymkrTzsMHbda8s",
-	"bFdgNgIhrMRWk+pzb7tsQJUt4CLnafhP7Uy3YaGTJrpwwy7XuCejwzweXp4ytDLxUqvEIleUyef9FFJt",
-	"MnlKqUn053U/KizBXBIcx5OuNam5bfW9ANMAqma2YILrbEjoyTSwiXBOVJOaYCHGjIfO/OxittXsmC/o",
-	"wukNB+fg1LS4VP3ld9hYtwXkpcFjLJAaClTq4o6wlG6z9czZBZITvc+Bo5OFN5zFc6OyXTWmUtvoiOlt",
-	"aGDGoBXTjVBCha7kpvFk1fOfpzRyfhFqhjB9Mt8QzkXlm0ySgYWsSe8+CycObts8nYqyE4amWva7rSbP",
-	"1e4HxLSIZNxqF88MyZRIFy/Vwkgi4zYG3EV2DX+2hG/oN7dQrcwDy7AYFZ46/WuLlCoKnDAudhiYfEUX",
-	"rkr9O7Wylqs76M2Ll76HbNMFMndpavGaCz7tjm2qu9Ue8xa6K1m7T8PpbvrZQipD18b/Kvs+09PYl6o5",
-	"7E3nXbGLxd2VZeaLhx48wKMk1rD3WSo7WcnfYhVSWfmgFQ97nhl0vpK5u1UaxqzQmFU2+GEEHHxk6rt0",
-	"Y+Z6Hn70fNRTErmeByF3tu6t17zBFmVfz+M155DP9pyr9USN81cCwkVLB6YIdIk9Fjie77GDFjUT7GDO",
-	"gSsOe8kAJEBD4zi2zM90hcSauRpZmgLkXetuZJvoclLP9w4JjIE7pxg/oDRHa6jM+rkjYgFByomc7Cnt",
-	"YA06YA58311Tc5miy7ev2RZKe1yU0hA42sAJWdM/iKzBTqNbL1fU3kVSJlpRGCdvh7ED4riueouzsQCe",
-	"9bZto5QKPAA0AhmxUCAcC4YoQIh6f7S2s7d7dU1D3Mv6tQOzbt7xHPE+J+EQuiXn0iq6hLwHE9PKRuiA",
-	"Zc1y2Ny01uYrivLYnkN0NjaGREZpfz1go41sTP4Pr9Ed954uRcpkQ3c/8VAgQpGQkKA+yDEAzSoedQ2k",
-	"LnD8++PHnx8/+ofjx//y5Ce/fvqjXz776lfPfvoxWjEXi6u+WqHPZIRyTSLW79K7dIfRQ+VXMio66N29",
-	"Wzdt5STmgATFB9ANsIBt3VBpvlVGamtr6030/v7ONlJcbL7vffDBBx+s3bix9vbbvfW79Moh8IlpGkVE",
-	"IExRbt160/oLeyhkQToCKtfRdSKkQBIfAOrpbvSePmzP9uLfpeoTB5lyinoPtWXzUckEH/XQSrV7nwik",
-	"78ewNA0QNFzVKLhcca07CKN+lbfQSu/2rb19zcAbh+c3lCO8odskekiANJVjvToD9ZBhse27tMaaajvD",
-	"mnpihT2RaVktanrMzZ69Qyg2CQQfZDus+ncp4wrFhehhgXqXbdepPddbWtDQ3XRzcyvQo/Q/obeOruAg",
-	"Qko566HnBOo9WEuA65p7dRLDE+MIS0TkXapgFx3US9J+TAJlkvIzr2A6QUK3WK8Rqi89Vn3UU5qmh1aM",
-	"cvJN7btvetgNvPl5zdC7VIc/q3lzjFp5xqRskJmlxvT0cA1QtdRehVYGWkV+z/diEgAVUJJlFYBzAtKU",
-	"miwmztYtyfWBoolSy8CFkfDz65vrm9roJEBxQryOt7W+ub6lY2kZaRVbVpWdh57tP8kJdC30Op4SkKzB",
-	"SphERP6oxZRqrmLIhnn94cifO9C+jnF0r/Zsw4XNzRldw4t1C1d6ztyPNeChEQJ9WrRC4dD0exNuC1x1",
-	"h/5FA5Rrrxz4jdJDDnrK+flTKh3cetLW/EnF6wZqxoU358+od9ZrRNhnN+bNLTquS0VYXq4QhLlZtDlt",
-	"FQ/4nsRDoV0HG9iXZV7ZPe1RHPlewoSD/0zPY97iZ3wlEPItG+8vlTNsL+tR1SfLCw8rfHn+lHYPp3Wz",
-	"22ZlrY2IFJYh8y5N82jDy8yaF9psU34u4MUxtCFFxdZtl5FORLk7ltAsqWhWbc30R35ZB288JOGRcUFj",
-	"MF0NVVnY1V3nJVlYTBnbd38cOvaiq/dFd7i/5DxlIJ89I39P5cWxk0FmhZ0W45E0JHINDrOXpaZb6rz1",
-	"8lW31dWO1JnWWmMHWey8Ns9N9lPWwyApZkMVvoxBSPMoRoUNQyLn8WEWkuhEi9NgX7eN3adhpyuXWa2s",
-	"9PI48gbMfOZp23bVmlBORY0q3LKhkw10dX9U6bGgPZBr0xIP++5gb+UdKZNbNJ6smjjVGamJaQ/CXdx8",
-	"0/FI29FZysyZSoDNKnmdO/fK8qCIph8NoyHSRWHNYHy+ejZRaVUuWCpnCob6vY3xtVylhn/nldMVahIU",
-	"Qco5ULk4IbKBmhImQp9tJK/ZMQ0D6XqisFJ72EpRlOqRlDF1LZoXS7RbsVpdqRatssst7YSaU+XZUCx1",
-	"DsO+WEZE9liZEx6iwgfnc2Ttb0VbwtWHAeMwFyT9gMEyQHqVvJ5SXeBMjyfj8tfOTlOffPujv3360/98",
-	"8k9fPP3tv6KVUnkdioiQjE9Wp3pAGVqbOkZfYczJUVzL2iJrWqVORA6JkYS8BiXLLwo8AnQAE5twFsWX",
-	"eculFhXjQhSyci2EUcIk0GCy9h5MZj7gOqMfvNnBaZh9+X5ctS60lSN3YcmbOwXMPv+3XWpzVaG+qc2y",
-	"VfVEKBKdEwgwjwlwO+5lTwxuthDG/D3XM0/XXNq80Apx2RO+z68mDBdYpz2GQAlkfldsMjqg+56HXCcP",
-	"2mgJknFW4YjkOR2nN/IDkNO0xolzOZtnICj7RRf46/zQEpjxFs3VjTYGMTkElHA25CDEAgaqzngbpjR0",
-	"ekyyo39fOg+ehbI2oMfGtFsjZZU0jhU6JihkFFa/axy6uCJ/ISy9J1lSNqPF08l51QGhaBCTYSSfS7lu",
-	"NNKiVT7Rl856jDLlPf2vTi5cvcL7shYBC12gYPM5kgMeoSBmAkTpDPZQQEOx7vk1odrTk2xfyclyse3V",
-	"u4QH0qBgzQBbla1K4d7F71/63huuwivnQ9waZXbN11p+GSIB/BD4mlB4NUxbf1PlnMgZ077gRwyTPY8N",
-	"4LperE1KZNeOPCm3+vph31g31Ji4o2Xyo1XFaLVRpVKr26wWFXKi6yMGjI+8VzMNUOqLUUTVgh6Iw+XI",
-	"d55KsNyhC15AF1OZb5Qe3Nn7w9eSvwzJvw18rVRspzG+rdBrFEDPBJ4oI3Hv+cRd2ldenB6f/gMFr6TD",
-	"p4IOCuPvaODxirh1l0skMOWCRBTGy77tXNRcL+zYFek6sWFaaDeCykO40+Lo0nO5p6iZS7tM4dDsXd3/",
-	"G7fKBW1KDwqbDOw3X/72yVc/X922JTPmCtQU1Jn0JlSSKqU26Bnp19RB/NtpnfjLT1g2Xhw948vnFnyH",
-	"D/UrnGXue10KtgyvHR+CuaBs8vo2wllFWFx95VPXiplXPs0T321ZvVRtMVsZbkjb0eu28/sgzlwnlh4V",
-	"dnDpDyMsEahoPP+baJiKMfCMjb7TypJP7G1OWUwRHmJChTQ9ExlaBFp5+hdfPPu3nx8//lg/KP3J6rLY",
-	"JySDwexI8G09YuGr8ekXTgtclTd7VEx9pYxAADJxIwi0Ym7QlF5QiDnFkLP8BGg54LzYIuCsHubZr79+",
-	"8tmvnv3sN08+/Z0KtRRgaMV29aMRlkG0OuUm/P60ap7zzh66hf/Sol5mRpfk3D+12D5obqDlKsggqnO/",
-	"Fory4+kcUkHoUAsQh0DnpShORMTkFJxxGHAQkfvA9rGDRh/eaYb0+fOus/sOIkBKRLdRz6qOHjIPW+mf",
-	"xhGLTRnZd/Li/+wvAU33mP1jknmAXlTYa9HPlbTMn0L0kWBcF7NMUFmyF3RolZY2D+BMi2pugHfmJY37",
-	"pWKsVJg211eg1q8Sl1Rbwxrv4bExBb66YGkZLb0VMNuG3qyMbGVLbR9/WV81+4RfrSxm462Gmaqvit3X",
-	"hU1t+PqcqKJtamFTFbmL8HmWUzSvVrhDjRuYH5SJvWs4+eUraKi+9jElw1h7EeR18vt5+VaxB8IVxCIs",
-	"kNV3J2JR29O6PsGjeJb5vJUAvXz72l4CwWJ2NFt41kVLi2sWxVAWhrzn/KWpgt+PiCigKigxAoln1btX",
-	"l3xYf0Hhzj1lfyqvN9y5p8Ra6OtPV02khsT87CMOMZbkEPRfSY6A64whkYinVKCVmAU49pVnNlQRAeMq",
-	"bghTk5bBMTnQIaHppbaN9J46inLHOMWx9f4VPPa8rtr7NUL9rABd6DaBosO1sNnaaWjGNIro9qH1cvXp",
-	"iitXqpbWMflq6S/wlzzH5uq2eF3PnF/qWlo1LxlurEjXcJLUDHA+r26XXafNe4vKuAmtJ+JwLhmVHAf6",
-	"jzBDPCgmac47unf0vwEAAP//",
+	"7H17b1vJdfhXGdzfD7CIXlGy5d1kqb+0Wjtxsn5AUpouLIMc3nvIO6vLmeuZuaIZQ0DWRtMgaZsAaVI0",
+	"+SdpkzZIkUVfaJo2TT+M4HX2WxTzuO8heSnTWntr/7ErkfM4c+a855yjx17AJgmjQKXweo+9BHM8AQlc",
+	"/7afcsG4+ikEEXCSSMKo1/OOIkADCo9kP9AjBoiNkIwAJRxOCUsFSvAYPN8javTDFPjM8z2KJ+D1PDPF",
+	"8z0RRDDBavUJfvQ+0LGMvN5b29u+J2eJGikkJ3TsnZ353q3wHlZfPzZLJuqXfEUSer7H4WFKOIReT/IU",
+	"yquPGJ9g6fW8NNUjS7vtvO3a7H0yITLfqwZ+rL8srx/CCKexVLD7xWaEyp1rZjcySSde75o62YRQ89vV",
+	"fGNCJYyBe2dqaw4iYVSARv+7OPwSljDFM/VbwKgEquHCSRKTAKvb2Eo4G8Yw+aMPhbqaxyW4/j+Hkdfz",
+	"/t9WccVb5luxdc/MMptWL3cPJZydkhA4GmESQ7iLBiFITOIBEngm0DQiQYQwDdE0mnlnvoLzAB6mIORl",
+	"wqmIkJttERFogmOFewgR4wijnJDVd4Se4piECtZ9RkcxCT4DSAVLeQAKHMokIhRhJCSWgGSEJcJxzKYC",
+	"yYgIBeZNxockDIFeJpyHZEwhRIT6aJhKDaYGC0K0wVkMPpLsBCgSAUtAoXn/8OBmR4F7h8mbLKXhZUJ7",
+	"hyGRBlGOWQVHNvwy2YUi4Jxxtf0RY7cxnVlmEJdKY4yhCaazjCXELuIg+QzhkWICJZzH5BQokmSiJHME",
+	"OLRS/kCN29xT45qi/hACRkOBJENTXBN882XdF9++XpF22y5pd+Z7X6M4lRHj5Btw2bSjJQISIARhVBGz",
+	"pm1PA5VwFoAQeBjDZyjRphDHm1amKX4kUiALCgowVew5BISDABIJodZcdhMFw15CjvSJlFbnLAEuiVEr",
+	"AQcsIexjWbnEEEvYtNRRUpFvX2+oSD9fYjirLAETTOLq9GtvuebDo4RwECuAQNM4Nvdh1HtjSRKurut9",
+	"L8ZC9lOxEjaWgmIshYpZc9Vh1vhewmFEHrntqxHhQqIgwhwHyh7LTCxNpkoSIw4BG1MiAGm+LCPdtRmH",
+	"U3ay3oNqRaBpikiYiGWkf6iGq3kT/OiWmXBNCwn7S2ETYc7xzDMGUWbW3Td2nkZuvrVfpuYKXT7IF2PD",
+	"DyGQat+MJ/b1MM3PYUgU0nF8r8QjIxwL8Gts8xJodh6hTAjNf798tPteSsnDFOzXCvb6TVQvYTmqNW/i",
+	"OL478nr3F0Oby60zvy64ZCbPmtwiIOAgd5GI2JQiRuMZioBDnS2cvkX5YGaL5oEelI50T/k2DamaX0Wr",
+	"OymdsnQtZefHsoDvlfwsl6+0hMjqLKQ3qi7qvL40JPLGqdV61ZPiwCC+fg/QHXfRIGZjQrsiDQKAEMKB",
+	"n31knAn1O05IXyO6a/lVfRgwSkGv3E2TMPuUTBLGZVdIzNUn1ft0C1UcyHk+ayqAXxEINpWe8hE2wvSK",
+	"QIqefW0ERGC/RpITCJEyza0fhPQ52qi3NWhY43HNF1GVyy7u7WJakCQuKbRUfEnMxyBrU3cuQJQKRktV",
+	"2f1VkLiYQtfCjwW9v6IcmTmuB4CtvQlUmdb3vQkRgtBxHyZJzGYAfZpOhqBQGKbGWgXHdymd4CSB0H41",
+	"ASr7etPsXvscRqkA0R/GmJ7oYI62mfunOE6hBGNBEPs5DzusTkZHZJxyowuqvHlT6VuUUklihCnCoXIc",
+	"hORYMo4EPgWhGVOAlISOBdoQmIZD9gjZ0ItAmGvuDtEEMJ1GJIaOlwM4ZCwGrGVt7bDtCeRGPvFolsBt",
+	"nCT2zCWl6qKVD9nwBDvQoWRgyuMW0S/fC2KiADa8vUSf5aONRuwLw6BNTGjR1xKEGslmsJcXKUPpgsFF",
+	"0mKCuYy4S8Mo98voiPknGGIB2QFcmiiSMhG9rS0JFFPZtbt1P0y2cEJqqqTFqfPt/CZ8rtNZLbZOezEV",
+	"0B+mglC1e2Y8Vo9+ADg0sTlOJKBDdegvH1wRKJundZ1AG+dPf3D+5D/On/7F+ZPfqv8+/d350592EKFC",
+	"qiXYCMUwxrEZ7uClGnayu8wp3sFrrgP4ZcEwR+5ZmXIEQh6A0KHWOsUUbLbE99aBzf0IgpMaBa4wb9nR",
+	"Fx/ja5ouVnU+Pju5tQKUC4TaEpdmoYhrN9cImyZHvA8jiVgq0QlAYhWJZBxC6zQ4BMGiDX1Pc9ZdGs+s",
+	"b7REli6EfkXJukSKrnJVJRG2Cs7MhBdHWVl4vwjG8nWcItglL1+SIHMzfUrl4kjp1W3zb3Gw1PfeI6OR",
+	"4tem6AuJSGI86zuCCTtOA6FuC7aJVI0IxGF7qXNTDVcg1yVNU9CMCB0DTzihDt7djzAdg0DTCCgCIiPg",
+	"SJAQrgikdsWKIrU5KlCgh+4iATRERKIhDk7QlMhIU6/xI2vu47UvOsNkmX3dLl5Rs8vPHtT1eL5mv/Dp",
+	"qvhu42sJiWW6FO8K5Ydm5JnvTTGnyl5u4nUvPCWC8RmiTIJAjOqHJ5RRBtrA8RTPBEo4CKDSR6lIcRzP",
+	"1Ag563TRHlKLQ1hMCTA9pkKSOEbDDN8Q7mrs1wz6iKWx8qbZiYly+kgwPe7w3h4KGZgXMr13DIFERB5T",
+	"ZdLEREih7pbQ0qUibUAo/iKMdo8Vw7aiUYWrrxsMLaPSmohwOFplHswvq0rcOROVLsYlNBRcbpc2JLzw",
+	"rhYfLRt45ntjoMBfNByxmjedC6uX7Uv7nkgnE8xnrRjDDq1fZ4HWGrKK1f3WbnqJAxtc9+w3Hz/79rfO",
+	"P/rV+Ud/7aPstyfnT77jo09+9E9/+PvvPf+b//r0z//FR8++96PzJ9/5w+9/d/7ko/OPfn/+0U/On/xA",
+	"aSLr8qfUiDvta+U/UZhae1q/cLs89DIemi66Xam3TOKlJkwSlN7SW01QALYdK5nEcevRBULazaiRQCt8",
+	"ZjDNu/ZMmDhCHyGsII321XDFOSCElQO1cAnjKAGWxOArUfgVnGAKAtCG9nspnhA6NpHMR0RI9cvzn//+",
+	"2Q9+9vyHv3r2vd90GkHUpa6vPkAB0BIE7NvjVoH+ejRDmBb6gohMheChsjQ3hFSMvosoTJHaUKAJnukX",
+	"zjCEUOsIYwiLTIOIiE2PqTqohUx5rVhPVsefoZBpTXJC2bTTO6abaCDIhMSY1+Nhgx7CFRYs4JxGTEAF",
+	"gQgepjgW+jQZgk3I7JiifOIVpVYDQDHgUI34BnAmtGceg5TAUYAF6LgVGVNtWm9YZx0NtrevXtsZ6MFf",
+	"0UaoWnigPvPRAHa2t813gxvqx04PJcAjnNnpeALqA8EoSmkIHGHKtOFkjtpFt7TaVDCZEKtQq2ON9wz4",
+	"Xa1lBaJwChxNsAwi5S+RGKiMZ0bJZrJoDkrniJ+SBssWMHZ2X7J+YXvbn9SHDae6WM7t3K7mCNndAyfR",
+	"Guyj8ye/PX/yP+dPn54//eHzX3787Nu/QBtTxk/6J4SGHWTZY76R/47+tzj7q3gNrCVgWKL49Cd/9vyv",
+	"fvnsv//2kz/9LrJ2xkrvhu4nvPLxXXxdWPKL1EUzOBfjIcTzXrYhDq+IQm6ZsS2edjIMLXU97qiBhcJx",
+	"vBfqlKErwngPvs1pUzKJEynrHq5TRvoei0P36kYaZKujDWXFoJHOSytzmVMSr/Z6YG8xw6CCKNdb9nrm",
+	"3uodi82MD3UuhF1Q2+XZL5Harc8crrDne0nEqPr/kHAZ9XVoqzIst4VNcoiLjY1AcunN1KalLrpwM3vf",
+	"jF3T49uFDO1QIaKtwTJSDlG03vDwBR//lATi2C2VnfelE8v6bNRitzZ+LV9zlDxb0iQnNbnTvu/afJpU",
+	"AEcb9um3/B7csYmZ4gRCzbyNLBvn2287R90QbeGqr2Ltul5Py5foVzyanP/MFpZM/Yy5KuiqZdOU7qZK",
+	"sC6RUmHDeTln7dlDv7i3Hi5OSJKsMH5VdyF/zbnYFWWnL5bxKy5HBn5+7vkIvmF1x4XeDxbG/JZE2Wtx",
+	"unocbRXToxk/KS8+/+zreOi3uuYVfeQ30JWS6Ve44osprewuVsVgTocVTF7NQ9nzUvpW1zd1VM6VdMVR",
+	"FqHW/X6IG16J4dmcZdXlKcHp0oeWkfsXCZJnluriIPmlxPhNGnvvcYO23dGMpeuV4hfVF711xBtehv3U",
+	"TnUbEspU96qhYdzQyzXqye5hGQ2vTxhannilRWIRUs3482EKqVaZPKXUvDLmSYfKLcFcEhzHs75Vqblu",
+	"9b0A0wCqarYggvfZmNCLSWDj4VwoIT7BQkwZD52PQ6vpVrNjvqALp7cdlINTU19XtZe/zKbmaSirS5hi",
+	"gdRQoFJnloXlSJAppsher53ofQEcXcy94Sxe6pUdqDGVxGqHT29dAzMGbZhSqBIqdBkJjWedtg9Q7rzs",
+	"5RnwGcL0yXxzca5bvsMkGVnImvc9ZOHMQW3bLyed9YKuqeb9fqvJS6X7CTH1aRm12sUzRTLH08Vr1TCS",
+	"yLiNAnddu4Y/W8I397c0S7ZMA+vQGBWaevmveylVN3BBv9ihYPIVXbgqFQ/Wcupu7qN3rr/1BWQrvpB5",
+	"yFeL10zweQ/8c82t9pi30N3Iag0bRnfTzhZSKbo29lfZ9pkfxn6rGsPediaquEjcndZqPnjswSM8SWIN",
+	"+5ClspflG6+WnpnlLlv2sOdZcM83MnO3eocxKyRm/QULOPjIJJfqqvBu7n4MfDRQHNnNnZD7Ow+69Vem",
+	"5Yd6Eas5h3yx5VxNZmycv+IQrpq3NIehS+SxwvF8j520SNhiJ0sOXDHYSwogARoaw7FlfKYvJNbE1YjS",
+	"FCAfWHMj20Snvni+d0pgOudRzNgBpTlaQmXaz+0RCwhSTuTsUEkHq9ABc+BH7oS+PYr27t2y9dv2uPZ5",
+	"cAsnZFN/IbLqXo1uvVyR+BtJmWhBYYy8fcZOiOO56l3OpgJ4Vli7i1Iq8AjQBGTEQoFwLBiiACEa/Mnm",
+	"/uHBzU0N8SBrFhGYdfN2CxEfchKOoV8yLq2gS8hXYWbqaAkdsaxSF5uEhNp8daM8tucQva2tMZFROuwG",
+	"bLKVjcl/8BqluV/VeZD5ozCHgPFQIEKRkJCgIcgpAM3SrfXrrM6u/ofzpz86f/KP50//9dl3f/7JN3/6",
+	"/OOfPf/+t9CGeVjs6Pf7IZMRyiWJ6B7TY7rP6KmyKxkVPfSVw7t3bNo25oAExSfQD7CAXV3NbT5VSmpn",
+	"Z+cd9LWj/V2kqNh8Pvjggw8+2Lx9e/O99wbdY3rjFPjMVKwjot+wc+02mFfcPEAhC9IJUNlF7+scLIlP",
+	"AA10Kwz7FG0bgZhELQ4y5RQNHmvN5qOSCj4boI1q6xAikH4fw9LkLNCwo1GwVzGtewijYZW20Mbg3t3D",
+	"I03AW6dXt5QhvKVrtAZIgDTP4YM6AQ2QIbHdY1ojTbWdIU09sUKeyNTLFwmF5mXPviEUmwSCj7IdOv4x",
+	"ZVyhuGA9LNBgz5a823O9qxkNHafb2zuBHqV/hEEX3cBBhJRw1kOvCDR4tJkA1wU/6iSGJqYRNjlyCnbR",
+	"Q4MkHcYkUCopP/MGpjMkdH+HTUL1o0fHRwMlaQZowwgn3+Tp+aaBhoE3P68Zeky1+9PJK/PUygsmZYPM",
+	"LDVmoIdrgKppgcq1MtB2TH5BTAKgAkq8rBxwTkCajKzV2NmaJbk8UHeixDJwYTj8ane7u62VTgIUJ8Tr",
+	"eTvd7e6O9qVlpEVsWVT2Hnu2+C2/oFuh1/MUg2TVncIEIvKOOnNSSYshW6b1zJm/dKBtzXP2oNYz5tr2",
+	"9oKWBau1KqgUvLo7xdikG4MTtGHyRWQEhNvset0e5LoByrVXDvxWqYuMnnJ1+ZRK+wg9aWf5pKK1ippx",
+	"7Z3lM+ptPTQibM+fZXOLdg+lXEUvFwjCvCzamLbyB3xP4rHQpoN17Ms8r/SetijOfC9hwkF/puA6ry82",
+	"thII+a7199dKGbaQ/qxqk+VZzxW6vPqSdg/ntdKwnRK0NCJSWILMS8RNx5hXmTSvtdmm3KvksyNocxUV",
+	"XbdbRjoR5dJ8QrOgolm1NdGf+WUZvPWYhGfGBI3BlFRVeeFAt7wo8cJqwtg2HXPI2OuuwjvdXuMVpykD",
+	"+eIZeTOnz46cDDIr5LQajaQhkZtwmrW1m6+p87rv111XV8vhF2prjR1ksfNGPTfJT2kPg6SYjZX7MgUh",
+	"Ta1KhQxDIpfRYeaS6ECLU2G/b7tKvAw9XXnMaqWl10eRt2Fhj7ldW9JvXDnlNSp3y7pO1tHVxZmlTmWH",
+	"IDfnBR6O3M7expelTO7SeNYxfqrTUxPzulFe337H0SHy7DJ55lI5wEaVvN79B2V+UJemOxbSEOmksKYz",
+	"vlw8G6+0yhcslQsZQ33fRvlaqlLDP/fC6QY1AYog5RyoXP0isoH6JoyHvlhJ3rJjGgrS1R+1knvYSlCU",
+	"8pGUMnUtmidLtFuxml2pFq2Sy11thJpT5dFQLHUMw7ZLJCLrlOiEhyj3wdkLsf2raEu4hjBiHJaCpLun",
+	"rAOk18nqKeUFLrR4Mip/Y+w05cmn3/y7T77/n8/++Ref/Prf0EYpvQ5FREjGZ525FlCG1qaM0U8YS2IU",
+	"t7Ka7JpUqV8ih8RwQp6DksUXda3TCcxswLlUAJXXe2tWMSZEwSu3QpgkTAINZptfhdnC7tELmlE0y8cN",
+	"sa/fjqvmhbYy5K6teXMng9neo7vlcmwikMnNsln1RKgruiIQYB4T4Hbcqx4Y3G7BjHkz6UsP17y1fa0V",
+	"4rL+4S8uJgwVWKM9hkCWiv9FVpE/xMHJmOvgQRspQTLKKgyRPKbjtEa+BHKe1LhwLGf7EhjlqGhB8SY+",
+	"tAZivEtzcaOVQUxOASWcjTkIsYKCqhPelkkNne+T7Ovv106DlyGsDeixUe1WSVkhjWOFjhkKGYXO541C",
+	"VxfknwlJH0qWlNVo0be9KJmnaBSTcSRfSLhuNcKiVTrRj856jFLlA/1TL2euQWF9WY2AhU5QsPEcyQFP",
+	"UBAzAaJ0BnsooKHoen6NqQ71JFtXcrFYbHvxLuGRNCjYNMBWeauSuHf9i2994W1X4pXzrwBolNk130j5",
+	"dbAE8FPgm0Lh1RBtvaHTFZETpm0fSgyRvYgO4DpfrE1I5MCOvCi1+rqreKwLaozf0TL40SpjtFqoUsnV",
+	"bWaLCjnT+REjxife6xkGKNXFqEvVjB6I0/Xwdx5KsNShE15AJ1OZT5Qc3D/84zecvw7Ovwd8s5RspzG+",
+	"q9BrBMDAOJ4ou+LBi7G7tM2QnBaf/usor6XBp5wOCtPPqePxmph1e6UrMOmCRBTKyzaWL3KuVzbsinCd",
+	"2DIltFtBpQv3PD+61Kv7JUrm0i5zKDRr6v1/41W5uJtSN3MTgf3DL3/97OMfd3Ztyox5AjUJdSa8CZWg",
+	"SqkMekH4NXVc/r20fvnrD1g22h1f8uNzC7rDp7oFcJn63qSCrcNqx6dgHiibtL6LcJYRFldbDOtcMdNi",
+	"2Px9gbakXsq2WCwMt6St6HXr+SMQly4TSx3NHVT69QhLBMobz/8gI6ZiCjwjo8+1sOQz+5pTZlOEx5hQ",
+	"IU3NRIYWgTY++ctfPP/3H58//ZbuZv/tzrrIJySj0WJP8D09YuWn8fkPTis8lTdrVEx+pYxAADJ+Iwi0",
+	"YV7QlFxQiHmJLme1/3DhcF5v4XBWD1NpuMi4LnVAG7aq33Qk7Mx5CX84L5vnqrOGbuU/86qXWVAlufTv",
+	"vLZ3mhtouQkyiOrUr5mi/JcbOKQi6wHKIdBxKYoTETE5B2ccRhxE5D6wbXbQqMN7mS593gV5cd1BBEix",
+	"6C4aWNExQKaxlf5qGrHYpJF9Lh/+L/8R0FSP2b9kW7RIzTPsNevnQlrmrRB9JHQ7cDScVVqprmjQKilt",
+	"GuDM82pug3fpKY1HpWSsVJgy19cg16/il1RLwxr98NiUAu+smFpGS70CFuvQO5WRrXSpreMvy6tmnfDr",
+	"FcVs9GpYKPqq2H2T2NSGrq+IKtrmJjZVkbsKnWcxRdO1wu1q3Mb8pHzZB4aSX72Ehmq3jzkRxlpHkDfB",
+	"7xelW0UeCFcQi7BAVt5diERtTWt3hifxIvV5NwG6d+/WYQLBano0W3jRQ0uLZxZFUBaGvOb8lcmCP4qI",
+	"KKAqbmICEi/Kd68u+bjeQeH+A6V/Kt0b7j9QbC3086crJ1JDYr72EYcYS3IK+k+0R8B1xJBIxFMq0EbM",
+	"Ahz7yjIbK4+AceU3hKkJy+CYnGiX0NRS20J6Tx1FmWOc4tha/woee15X7v0moX6WgG6a3BcVroXO1kZD",
+	"06dRl24brZezTzdcsVK1tPbJO8WyZcuxubpNXtczl6e6llbNU4YbK9JNnCQ1BZzPq+tl12nz2qIybkJr",
+	"iTiMS0Ylx/oP4QiIR8UkTXlnD87+NwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/a11y';
 import { DIRECTIONS, login, waitForDiffs } from './support/env';
+import { isGreen, isRed, row, search, styleOf } from './support/selection';
 
 /* axe (WCAG 2.1 A/AA) on every screen, in Japanese and once in English: no serious or critical violations. */
 
@@ -83,4 +84,78 @@ test('every screen passes axe', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1, name: 'Import from Jobkan to SmartHR' })).toBeVisible();
   await expectNoSeriousA11yViolations(page, 'selection (English)');
   await page.getByTestId('lang-select').selectOption('ja');
+});
+
+/*
+ * Warnings and invisible characters on the selection screen, in Chromium. The sandbox's seeded data
+ * has neither (look-alike 社員番号 and format characters are another issue's scenario), so the real
+ * server's diff pages are rewritten in the browser: the first 新規登録 employee gets a
+ * similar_employee_number warning, the first 差分あり one a U+200B in its name and old value.
+ */
+type Item = {
+  employee_number: string;
+  display_name: string;
+  status: string;
+  fields: { name: string; old: string | null; new: string; changed: boolean }[];
+  warnings: { code: string; message: string }[];
+};
+
+test('warned rows and invisible characters are shown, not preselected, listed before import, and pass axe', async ({ page }) => {
+  await login(page);
+  const picked: { warned?: string; invisible?: string } = {};
+  await page.route('**/api/v1/integrations/jobkan/diffs?*', async (route) => {
+    const res = await route.fetch();
+    const body = (await res.json()) as { items: Item[] };
+    expect(body.items.every((it) => Array.isArray(it.warnings)), 'every item has warnings').toBe(true);
+    for (const it of body.items) {
+      if (!picked.warned && it.status === 'new' && it.warnings.length === 0) picked.warned = it.employee_number;
+      if (!picked.invisible && it.status === 'changed' && it.fields.some((f) => f.changed)) picked.invisible = it.employee_number;
+      if (it.employee_number === picked.warned) {
+        it.warnings = [{ code: 'similar_employee_number', message: '社員番号「1」の従業員がすでに登録されています。同じ人ではないか確認してください。' }];
+      }
+      if (it.employee_number === picked.invisible) {
+        it.display_name = `\u200b${it.display_name}`;
+        const f = it.fields.find((x) => x.changed)!;
+        f.old = `${f.old ?? ''}\u200b`;
+      }
+    }
+    await route.fulfill({ response: res, json: body });
+  });
+  await page.goto(`/integrations/jobkan/${DIRECTIONS[1]}`);
+  await waitForDiffs(page);
+  expect(picked.warned && picked.invisible, 'the seeded data has a new and a changed employee').toBeTruthy();
+  await expect(page.getByTestId('warned-notice')).toContainText('確認が必要な従業員がいます（1件）');
+
+  await search(page, picked.warned!);
+  const warned = row(page, picked.warned!);
+  await expect(warned.getByTestId('diff-warnings')).toContainText('社員番号が似ている従業員がいます');
+  await expect(warned.getByRole('checkbox')).not.toBeChecked();
+  await expectNoSeriousA11yViolations(page, 'selection with a warned row');
+  await warned.getByRole('checkbox').check();
+
+  await search(page, picked.invisible!);
+  const inv = row(page, picked.invisible!);
+  await expect(inv.getByRole('checkbox')).toBeChecked();
+  const marker = inv.locator('del.diff-old').getByRole('img', { name: '見えない文字 U+200B' });
+  await expect(marker).toBeVisible();
+  await expect(marker).toHaveText('U+200B');
+  await expect(inv.locator('.diff-cell--name').getByRole('img', { name: '見えない文字 U+200B' })).toBeVisible();
+  const del = await styleOf(inv.locator('del.diff-old').first());
+  expect(del.decoration).toContain('line-through');
+  expect(isRed(del.color), `old value colour ${del.color}`).toBe(true);
+  expect(isRed((await styleOf(marker)).color), 'the marker takes the old value colour').toBe(true);
+  expect(isGreen((await styleOf(inv.locator('ins.diff-new').first())).color)).toBe(true);
+  await expectNoSeriousA11yViolations(page, 'selection with invisible characters');
+
+  await page.getByTestId('import-button').click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  const listed = dialog.getByTestId('confirm-warned');
+  await expect(listed).toContainText('確認が必要な従業員が含まれています（1件）');
+  await expect(listed.locator(`tr[data-employee-number="${picked.warned}"]`)).toContainText('社員番号「1」の従業員がすでに登録されています。');
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+  await page.waitForTimeout(300);
+  await expectNoSeriousA11yViolations(page, 'confirmation dialog with warned employees');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 });

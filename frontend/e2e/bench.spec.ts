@@ -43,6 +43,10 @@ function synthetic(i: number) {
             changed: kind === 'new' || (kind === 'changed' && j === 4),
           })),
     reason: kind === 'conflict' ? 'unmapped_employment_type' : null,
+    warnings:
+      kind === 'new' && i % 1000 === 3
+        ? [{ code: 'similar_employee_number', message: `社員番号「${String(i + 1)}」の従業員がすでに登録されています。` }]
+        : [],
   };
 }
 

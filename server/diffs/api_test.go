@@ -34,6 +34,8 @@ type page struct {
 			New     string
 			Changed bool
 		}
+		// A pointer, so that a missing array is told from an empty one.
+		Warnings *[]struct{ Code, Message string }
 	}
 	NextCursor *string `json:"next_cursor"`
 }
@@ -89,6 +91,9 @@ func TestDiffsBothDirections(t *testing.T) {
 					t.Errorf("%s: a single page of everything has a next cursor", dir)
 				}
 				for _, it := range p.Items {
+					if it.Warnings == nil {
+						t.Errorf("%s %s: no warnings array (it is always present)", dir, it.EmployeeNumber)
+					}
 					switch it.Status {
 					case "changed":
 						n := 0

@@ -104,7 +104,19 @@ func appendDiffItem(b []byte, it *sync.Item) []byte {
 		b = append(b, `,"reason_detail":`...)
 		b = appendString(b, it.ReasonDetail)
 	}
-	return append(b, '}')
+	// Always present, possibly empty (the spec requires it).
+	b = append(b, `,"warnings":[`...)
+	for i, w := range it.Warnings {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"code":`...)
+		b = appendString(b, w.Code)
+		b = append(b, `,"message":`...)
+		b = appendString(b, w.Message)
+		b = append(b, '}')
+	}
+	return append(b, ']', '}')
 }
 
 const hex = "0123456789abcdef"

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"hrbridge/api"
 	"hrbridge/server/sync"
 )
@@ -26,7 +28,11 @@ func referencePage(dir sync.Direction, at time.Time, s sync.Summary, items []syn
 	}
 	for i, it := range items {
 		d := api.DiffItem{EmployeeNumber: it.EmployeeNumber, DisplayName: it.DisplayName, Status: api.DiffStatus(it.Status),
-			Fingerprint: it.Fingerprint, Fields: make([]api.FieldDiff, len(it.Fields))}
+			Fingerprint: it.Fingerprint, Fields: make([]api.FieldDiff, len(it.Fields)),
+			Warnings: make([]api.DiffWarning, len(it.Warnings))}
+		for j, w := range it.Warnings {
+			d.Warnings[j] = api.DiffWarning{Code: api.DiffWarningCode(w.Code), Message: w.Message}
+		}
 		if it.ReasonCode != "" {
 			r := api.ConflictReason(it.ReasonCode)
 			d.Reason, d.ReasonDetail = &r, &it.ReasonDetail
@@ -64,6 +70,21 @@ func TestDiffPageMatchesEncodingJSON(t *testing.T) {
 	tgt = append(tgt, same)
 	src = append(src, sync.Employee{ID: "dup", EmployeeNumber: "E01", LastName: "重複", FirstName: "太郎"})
 	res := sync.Diff(sync.SmartHRToJobkan, src, tgt, sync.DefaultSettings())
+	// Warnings are the diff engine's to give; set some directly so that the
+	// encoder is exercised whatever the engine decides for this case.
+	warned := 0
+	for i := range res.Items {
+		if res.Items[i].Status == sync.StatusNew {
+			msg := awkward[warned%len(awkward)]
+			res.Items[i].Warnings = append(res.Items[i].Warnings,
+				sync.Warning{Code: sync.WarningSimilarEmployeeNumber, Message: "既存の社員番号「" + msg + "」"},
+				sync.Warning{Code: sync.WarningSimilarEmployeeNumber, Message: msg})
+			warned++
+		}
+	}
+	if warned == 0 {
+		t.Fatal("the case should have new employees to warn about")
+	}
 	at := time.Date(2026, 11, 24, 1, 2, 3, 456789000, time.UTC)
 	ptrs := make([]*sync.Item, len(res.Items))
 	for i := range res.Items {
@@ -85,6 +106,7 @@ func TestDiffPageMatchesEncodingJSON(t *testing.T) {
 		if !reflect.DeepEqual(g, w) {
 			t.Fatalf("pages differ:\n got %s\nwant %s", got, want)
 		}
+		validatePage(t, got)
 	}
 	statuses := map[sync.Status]bool{}
 	for _, it := range res.Items {
@@ -115,4 +137,85 @@ func FuzzAppendString(f *testing.F) {
 			t.Fatalf("%q round-tripped to %q", s, got)
 		}
 	})
+}
+
+// validatePage checks a page against the spec's DiffPage schema, as
+// kin-openapi reads it: required properties, enums, lengths, nullability.
+func validatePage(t *testing.T, page []byte) {
+	t.Helper()
+	spec, err := LoadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := spec.Doc.Components.Schemas["DiffPage"]
+	if ref == nil || ref.Value == nil {
+		t.Fatal("the spec has no DiffPage schema")
+	}
+	var v any
+	if err := json.Unmarshal(page, &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := ref.Value.VisitJSON(v, openapi3.MultiErrors()); err != nil {
+		t.Fatalf("page does not validate against the spec: %v\n%s", err, page)
+	}
+}
+
+// Warnings are always present (an empty array, never absent or null) and
+// carry their code and message as given, escaped like every other string.
+func TestDiffPageWarnings(t *testing.T) {
+	items := []*sync.Item{
+		{EmployeeNumber: "00123", DisplayName: "山田 太郎", Status: sync.StatusNew, Fingerprint: "f1",
+			Fields: []sync.FieldDiff{{Field: sync.FieldLastName, New: "山田", Changed: true}},
+			Warnings: []sync.Warning{{Code: sync.WarningSimilarEmployeeNumber,
+				Message: "社員番号「123」の従業員がすでに登録されています。同じ人ではないか確認してください。"}}},
+		{EmployeeNumber: "E300", DisplayName: "\u200b佐藤 \"花子\"", Status: sync.StatusChanged, Fingerprint: "f2",
+			Fields: []sync.FieldDiff{{Field: sync.FieldFirstName, Old: "花子\u200b", New: "花子", Changed: true}}},
+		{EmployeeNumber: "E301", DisplayName: "鈴木 一郎", Status: sync.StatusUnchanged, Fingerprint: "f3", Warnings: []sync.Warning{}},
+	}
+	got := appendDiffPage(nil, sync.SmartHRToJobkan, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
+		sync.Summary{Unchanged: 1, Changed: 1, New: 1, Total: 3}, items, "")
+	var page api.DiffPage
+	if err := json.Unmarshal(got, &page); err != nil {
+		t.Fatalf("%v\n%s", err, got)
+	}
+	want := [][]api.DiffWarning{
+		{{Code: api.SimilarEmployeeNumber, Message: "社員番号「123」の従業員がすでに登録されています。同じ人ではないか確認してください。"}},
+		{},
+		{},
+	}
+	for i, it := range page.Items {
+		if it.Warnings == nil || !reflect.DeepEqual(it.Warnings, want[i]) {
+			t.Errorf("item %d warnings = %#v, want %#v", i, it.Warnings, want[i])
+		}
+	}
+	if page.Items[1].DisplayName != "\u200b佐藤 \"花子\"" {
+		t.Errorf("display name = %q", page.Items[1].DisplayName)
+	}
+	var raw struct {
+		Items []map[string]json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(got, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for i, it := range raw.Items {
+		if w, ok := it["warnings"]; !ok || (i > 0 && string(w) != "[]") {
+			t.Errorf("item %d: warnings = %s (present %v), want [] for an item without any", i, w, ok)
+		}
+	}
+	validatePage(t, got)
+
+	// An unknown code is still encoded, but the spec refuses it: the
+	// validation above is not vacuous.
+	items[0].Warnings[0].Code = "no_such_warning"
+	bad := appendDiffPage(nil, sync.SmartHRToJobkan, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
+		sync.Summary{Unchanged: 1, Changed: 1, New: 1, Total: 3}, items, "")
+	spec, err := LoadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	_ = json.Unmarshal(bad, &v)
+	if err := spec.Doc.Components.Schemas["DiffPage"].Value.VisitJSON(v); err == nil {
+		t.Error("a page with an unknown warning code validated")
+	}
 }

@@ -476,6 +476,27 @@ export interface components {
             fields: components["schemas"]["FieldDiff"][];
             reason?: components["schemas"]["ConflictReason"] | null;
             reason_detail?: string | null;
+            /**
+             * @description Advisory notes on this employee (always present, usually empty). A warned employee can
+             *     still be imported; the administrator should look first, so the SPA does not preselect it
+             *     and lists it in the import confirmation.
+             */
+            warnings: components["schemas"]["DiffWarning"][];
+        };
+        /**
+         * @description Why an employee is warned about (stable; new codes may be added, so clients should show
+         *     the message of a code they do not know):
+         *     - `similar_employee_number`: a 新規登録 employee whose 社員番号 equals an existing target
+         *       employee's once leading zeros and letter case are ignored (SmartHR `00123` and Jobkan
+         *       `123`, `e300` and `E300`): perhaps the same person under another number. Importing creates
+         *       a new employee; it is never matched silently.
+         * @enum {string}
+         */
+        DiffWarningCode: "similar_employee_number";
+        DiffWarning: {
+            code: components["schemas"]["DiffWarningCode"];
+            /** @description For people, in Japanese (e.g. naming the existing 社員番号) */
+            message: string;
         };
         DiffSummary: {
             unchanged: components["schemas"]["Count"];

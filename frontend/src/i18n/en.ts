@@ -97,6 +97,10 @@ export const en: Record<MessageKey, string> = {
   'diff.created': 'Value to create',
   'diff.noChanges': 'The synced fields are the same on both sides.',
 
+  'warning.similar_employee_number': 'An employee with a similar employee number exists',
+  'warning.unknown': 'This employee needs checking',
+  'invisible.label': 'invisible character {code}',
+
   'selection.lead': 'Tick the employees to import, then click [Import selected employees]. Red struck-through values are the current ones; green values will be written.',
   'selection.loading': 'Loading employees ({loaded} of {total})',
   'selection.loadingStart': 'Loading employees',
@@ -122,12 +126,18 @@ export const en: Record<MessageKey, string> = {
   'selection.checkboxLabel': 'Select {name} (employee no. {number})',
   'selection.badDirection': 'The import direction is not valid.',
   'selection.viewerNote': 'Viewers cannot run imports.',
+  'selection.warnedTitle': 'Some employees need checking ({n})',
+  'selection.warnedBody': 'Employees with a warning are not selected at first. Check the warning, and tick them if they should be imported.',
 
   'confirm.title': 'Import employees',
   'confirm.body': '{n} employees will be imported into {target}.',
   'confirm.note': 'The import runs in the background. You will be notified when it ends, and the result appears in the integration history.',
   'confirm.action': 'Import',
   'confirm.failed': 'The import could not be started. {detail}',
+  'confirm.warnedTitle': 'Includes employees that need checking ({n})',
+  'confirm.warnedBody': 'The following employees have a warning. Check them before importing. To leave them out, close this dialog and untick them.',
+  'confirm.warnedList': 'Employees that need checking',
+  'confirm.col.warning': 'Warning',
 
   'import.title': 'Import result',
   'import.progress': 'Progress',

@@ -97,6 +97,10 @@ export const ja = {
   'diff.created': '登録する値',
   'diff.noChanges': '連携する項目に差分はありません。',
 
+  'warning.similar_employee_number': '社員番号が似ている従業員がいます',
+  'warning.unknown': '確認が必要な点があります',
+  'invisible.label': '見えない文字 {code}',
+
   'selection.lead': '取り込む従業員にチェックを入れ、[選択した従業員情報を取り込む]をクリックしてください。赤字と取り消し線は変更前の値、緑字は取り込まれる値です。',
   'selection.loading': '従業員情報を読み込んでいます（{loaded}/{total}件）',
   'selection.loadingStart': '従業員情報を読み込んでいます',
@@ -122,12 +126,18 @@ export const ja = {
   'selection.checkboxLabel': '{name}（社員番号 {number}）を選択',
   'selection.badDirection': '取り込みの方向が正しくありません。',
   'selection.viewerNote': '閲覧者は取り込みを実行できません。',
+  'selection.warnedTitle': '確認が必要な従業員がいます（{n}件）',
+  'selection.warnedBody': '注意が表示されている従業員は、最初は選択されていません。内容を確認し、取り込む場合はチェックを入れてください。',
 
   'confirm.title': '従業員情報の取り込み',
   'confirm.body': '{n}件の従業員情報を{target}に取り込みます。',
   'confirm.note': '取り込みはバックグラウンドで実行されます。終わると通知が届き、連携履歴に結果が表示されます。',
   'confirm.action': '取り込む',
   'confirm.failed': '取り込みを開始できませんでした。{detail}',
+  'confirm.warnedTitle': '確認が必要な従業員が含まれています（{n}件）',
+  'confirm.warnedBody': '次の従業員には注意が表示されています。内容を確認してから取り込んでください。取り込まない場合は、ダイアログを閉じてチェックを外してください。',
+  'confirm.warnedList': '確認が必要な従業員',
+  'confirm.col.warning': '注意',
 
   'import.title': '取り込み結果',
   'import.progress': '進捗',

@@ -1,15 +1,15 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { changedItem, conflictItem, newItem, page, unchangedItem } from '../test/fixtures';
+import { changedItem, conflictItem, newItem, page, unchangedItem, warnedItem } from '../test/fixtures';
 import { renderWithProviders } from '../test/render';
 import { SelectionPage } from './SelectionPage';
 
-const all = [unchangedItem('0001'), changedItem('0002'), newItem('0003'), conflictItem('0004'), changedItem('0005')];
+const defaultItems = [unchangedItem('0001'), changedItem('0002'), newItem('0003'), conflictItem('0004'), changedItem('0005')];
 
 type Call = { method: string; url: URL; headers: Headers; body: unknown };
 
-function installFetch(role: 'admin' | 'viewer' = 'admin') {
+function installFetch(role: 'admin' | 'viewer' = 'admin', all = defaultItems) {
   const calls: Call[] = [];
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -123,5 +123,59 @@ describe('SelectionPage', () => {
     installFetch();
     renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/sideways', path: '/integrations/jobkan/:direction' });
     expect(screen.getByText('取り込みの方向が正しくありません。')).toBeInTheDocument();
+  });
+
+  it('does not preselect warned rows, says why, and lists the warned employees being imported in the confirmation', async () => {
+    const items = [
+      unchangedItem('0001'),
+      changedItem('0002'),
+      warnedItem('00123', '123', '伊藤\u200b 誠'),
+      newItem('0003'),
+      warnedItem('E300', 'e300', '渡辺 光'),
+    ];
+    const calls = installFetch('admin', items);
+    renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/smarthr_to_jobkan', path: '/integrations/jobkan/:direction' });
+    expect(await screen.findByTestId('summary-all')).toHaveTextContent('5');
+    // 差分あり and 新規登録 without warnings only
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('2件選択中');
+    expect(screen.getByTestId('warned-notice')).toHaveTextContent('確認が必要な従業員がいます（2件）');
+
+    // with no warned row selected, the confirmation has no list
+    await userEvent.click(screen.getByTestId('import-button'));
+    let dialog = await screen.findByRole('dialog');
+    expect(within(dialog).queryByTestId('confirm-warned')).toBeNull();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'キャンセル' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+
+    // tick one warned employee on purpose (searched, then ticked): it is listed with 社員番号, name and message
+    await userEvent.type(screen.getByTestId('diff-search'), '00123');
+    await waitFor(() => expect(screen.getByTestId('shown-count')).toHaveTextContent('1件を表示中'));
+    await userEvent.click(screen.getByRole('checkbox', { name: /表示中の従業員をすべて選択（1件）/ }));
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('3件選択中');
+    await userEvent.click(screen.getByTestId('import-button'));
+    dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByTestId('confirm-body')).toHaveTextContent('3件の従業員情報をジョブカンに取り込みます。');
+    const warned = within(dialog).getByTestId('confirm-warned');
+    expect(warned).toHaveTextContent('確認が必要な従業員が含まれています（1件）');
+    const rows = within(warned).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(1);
+    const cells = within(rows[0]).getAllByRole('cell');
+    expect(cells[0]).toHaveTextContent('00123');
+    expect(within(cells[1]).getByRole('img', { name: '見えない文字 U+200B' })).toBeInTheDocument();
+    expect(cells[2]).toHaveTextContent('社員番号「123」の従業員がすでに登録されています。同じ人ではないか確認してください。');
+    expect(within(warned).queryByText(/E300/)).toBeNull();
+
+    // importing them stays possible
+    await userEvent.click(within(dialog).getByRole('button', { name: '取り込む' }));
+    await waitFor(() => expect(screen.getByTestId('elsewhere')).toBeInTheDocument());
+    const post = calls.find((c) => c.method === 'POST' && c.url.pathname === '/api/v1/imports');
+    expect(post?.body).toMatchObject({
+      direction: 'smarthr_to_jobkan',
+      employees: [
+        { employee_number: '0002', fingerprint: 'fp-0002' },
+        { employee_number: '00123', fingerprint: 'fp-00123' },
+        { employee_number: '0003', fingerprint: 'fp-0003' },
+      ],
+    });
   });
 });

@@ -13,6 +13,9 @@ import {
   Loader,
   PageHeading,
   Stack,
+  Table,
+  Td,
+  Th,
 } from 'smarthr-ui';
 import { api, newIdempotencyKey, unwrap } from '../api/client';
 import { fetchAllDiffs, invalidateImportViews, qk, type AllDiffs } from '../api/queries';
@@ -20,18 +23,22 @@ import { isDirection, type DiffItem, type Direction } from '../api/types';
 import { ErrorPanel, problemText } from '../components/ErrorPanel';
 import { useIsAdmin } from '../components/RequireAuth';
 import { useI18n } from '../i18n/i18n';
-import { DiffRow } from '../selection/DiffRow';
+import { DiffRow, warningTitle } from '../selection/DiffRow';
+import { VisibleText } from '../selection/Invisible';
 import {
   countSelectable,
   filterItems,
+  hasWarnings,
   preselect,
   searchKey,
   selectAllWithinFilter,
   selectedEmployees,
+  selectedWarned,
   STATUS_ORDER,
   summaryCount,
   toggleOne,
   visibleSelectionState,
+  warningsOf,
   type StatusFilter,
 } from '../selection/selection';
 import { useQueryClient } from '@tanstack/react-query';
@@ -93,6 +100,7 @@ function Selection({ direction }: { direction: Direction }) {
   const visible = useMemo(() => filterItems(items, statusFilter, deferredQuery, keys), [items, statusFilter, deferredQuery, keys]);
   const visState = useMemo(() => visibleSelectionState(selected, visible), [selected, visible]);
   const selectableVisible = useMemo(() => countSelectable(visible), [visible]);
+  const warnedCount = useMemo(() => items.reduce((n, it) => (hasWarnings(it) ? n + 1 : n), 0), [items]);
 
   const onToggle = useCallback((item: DiffItem, on: boolean) => {
     setSel((s) => ({ ...s, set: toggleOne(s.set, item, on) }));
@@ -114,9 +122,10 @@ function Selection({ direction }: { direction: Direction }) {
     estimateSize: (i) => {
       const it = visible[i];
       if (!it) return 56;
-      if (it.status === 'new') return 56 + Math.ceil(it.fields.length / 3) * 26;
-      if (it.status === 'changed') return 56 + Math.ceil(it.fields.filter((f) => f.changed).length / 2) * 22;
-      return 56;
+      const warn = warningsOf(it).length * 26;
+      if (it.status === 'new') return 56 + warn + Math.ceil(it.fields.length / 3) * 26;
+      if (it.status === 'changed') return 56 + warn + Math.ceil(it.fields.filter((f) => f.changed).length / 2) * 22;
+      return 56 + warn;
     },
     overscan: 8,
     getItemKey: (i) => `${visible[i]?.employee_number}#${i}`,
@@ -129,6 +138,8 @@ function Selection({ direction }: { direction: Direction }) {
   const [dialogOpen, setDialogOpen] = useState(false);
   const keyRef = useRef<string>('');
   const employeesRef = useRef<{ employee_number: string; fingerprint: string }[]>([]);
+  // the warned employees among those being imported, listed in the confirmation
+  const warnedRef = useRef<DiffItem[]>([]);
   const create = useMutation({
     mutationFn: async () =>
       unwrap(
@@ -147,6 +158,7 @@ function Selection({ direction }: { direction: Direction }) {
 
   const openDialog = () => {
     employeesRef.current = selectedEmployees(items, selected);
+    warnedRef.current = selectedWarned(items, selected);
     // one key per confirmation: a double click (or a retry after a network error) reuses it
     keyRef.current = newIdempotencyKey();
     create.reset();
@@ -179,6 +191,16 @@ function Selection({ direction }: { direction: Direction }) {
               : t('selection.loadingStart')}
           </span>
         </div>
+      ) : null}
+
+      {data && warnedCount > 0 ? (
+        <InformationPanel
+          type="warning"
+          title={t('selection.warnedTitle', { n: formatNumber(warnedCount) })}
+          data-testid="warned-notice"
+        >
+          <p>{t('selection.warnedBody')}</p>
+        </InformationPanel>
       ) : null}
 
       {data ? (
@@ -314,10 +336,57 @@ function Selection({ direction }: { direction: Direction }) {
                 {t('confirm.body', { n: formatNumber(employeesRef.current.length), target })}
               </p>
               <p>{t('confirm.note')}</p>
+              {warnedRef.current.length > 0 ? <ConfirmWarned items={warnedRef.current} /> : null}
             </Stack>
           </ActionDialog>
         </>
       ) : null}
     </Stack>
+  );
+}
+
+/** The warned employees in the confirmation: 社員番号, name and each warning, before the import starts. */
+function ConfirmWarned({ items }: { items: readonly DiffItem[] }) {
+  const { t, formatNumber } = useI18n();
+  return (
+    <InformationPanel
+      type="warning"
+      title={t('confirm.warnedTitle', { n: formatNumber(items.length) })}
+      data-testid="confirm-warned"
+    >
+      <Stack gap={0.5}>
+        <p>{t('confirm.warnedBody')}</p>
+        <div className="confirm-warned-scroll" role="region" aria-label={t('confirm.warnedList')} tabIndex={0}>
+          <Table>
+            <thead>
+              <tr>
+                <Th>{t('selection.col.number')}</Th>
+                <Th>{t('selection.col.name')}</Th>
+                <Th>{t('confirm.col.warning')}</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((it) => (
+                <tr key={it.employee_number} data-employee-number={it.employee_number}>
+                  <Td>{it.employee_number}</Td>
+                  <Td>
+                    <VisibleText text={it.display_name || t('common.blank')} />
+                  </Td>
+                  <Td>
+                    <ul className="confirm-warned-messages">
+                      {warningsOf(it).map((w, i) => (
+                        <li key={i}>
+                          {w.message ? <VisibleText text={w.message} /> : warningTitle(t, w.code)}
+                        </li>
+                      ))}
+                    </ul>
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </div>
+      </Stack>
+    </InformationPanel>
   );
 }

@@ -1,9 +1,10 @@
 import { memo, type CSSProperties } from 'react';
-import { Checkbox, VisuallyHiddenText } from 'smarthr-ui';
+import { Checkbox, ResponseMessage, VisuallyHiddenText } from 'smarthr-ui';
 import type { DiffItem, FieldDiff } from '../api/types';
 import { DiffStatusBadge } from '../components/StatusBadge';
 import { useI18n, type MessageKey, type T } from '../i18n/i18n';
-import { isSelectable } from './selection';
+import { stripInvisible, VisibleText } from './Invisible';
+import { isSelectable, warningsOf } from './selection';
 
 export function fieldLabel(t: T, f: Pick<FieldDiff, 'name' | 'label'>): string {
   const key = `field.${f.name}` as MessageKey;
@@ -19,6 +20,41 @@ const KNOWN_REASONS = new Set([
   'invalid_value',
 ]);
 
+const KNOWN_WARNINGS = new Set(['similar_employee_number']);
+
+/** The warning's title in the current language; the server's message (Japanese) gives the details. */
+export function warningTitle(t: T, code: string): string {
+  return KNOWN_WARNINGS.has(code) ? t(`warning.${code}` as MessageKey) : t('warning.unknown');
+}
+
+/** A row's warnings: icon, title and the server's message; `id` lets the checkbox point at them. */
+export function DiffWarnings({ item, id }: { item: Pick<DiffItem, 'warnings'>; id?: string }) {
+  const { t, lang } = useI18n();
+  const warnings = warningsOf(item);
+  if (warnings.length === 0) return null;
+  const colon = lang === 'ja' ? '：' : ': ';
+  return (
+    <ul id={id} className="diff-warnings" data-testid="diff-warnings">
+      {warnings.map((w, i) => (
+        <li key={i} className="diff-warning" data-code={w.code}>
+          <ResponseMessage type="warning" size="S">
+            {/* one inline run, so that the title and the message wrap as one sentence */}
+            <span>
+              <span className="diff-warning-title">{warningTitle(t, w.code)}</span>
+              {w.message ? (
+                <>
+                  {colon}
+                  <VisibleText text={w.message} />
+                </>
+              ) : null}
+            </span>
+          </ResponseMessage>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function reasonText(t: T, reason: DiffItem['reason']): string {
   return reason && KNOWN_REASONS.has(reason) ? t(`reason.${reason}` as MessageKey) : t('reason.unknown');
 }
@@ -33,7 +69,7 @@ export function displayValue(t: T, field: FieldDiff['name'], v: string | null | 
 }
 
 function Value({ f, v, t }: { f: FieldDiff['name']; v: string | null | undefined; t: T }) {
-  return <>{displayValue(t, f, v)}</>;
+  return <VisibleText text={displayValue(t, f, v)} />;
 }
 
 /** What the row will change: old values struck through in red, new values in green. */
@@ -109,14 +145,17 @@ export const DiffRow = memo(function DiffRow({
   const { t, lang } = useI18n();
   const selectable = isSelectable(item);
   const reasonId = `reason-${index ?? 0}-${item.employee_number}`;
+  const warningsId = `warnings-${index ?? 0}-${item.employee_number}`;
+  const warned = warningsOf(item).length > 0;
   const name = item.display_name || t('common.blank');
   return (
     <li
       ref={measureRef}
-      className={`diff-row diff-row--${item.status}${selected ? ' is-selected' : ''}`}
+      className={`diff-row diff-row--${item.status}${warned ? ' diff-row--warned' : ''}${selected ? ' is-selected' : ''}`}
       data-index={index}
       data-employee-number={item.employee_number}
       data-status={item.status}
+      data-warned={warned || undefined}
       aria-setsize={setSize}
       aria-posinset={index === undefined ? undefined : index + 1}
       style={style}
@@ -125,17 +164,20 @@ export const DiffRow = memo(function DiffRow({
         <Checkbox
           checked={selectable && selected}
           disabled={!selectable || disabled}
-          aria-label={t('selection.checkboxLabel', { name, number: item.employee_number || t('common.blank') })}
-          aria-describedby={selectable ? undefined : reasonId}
+          aria-label={t('selection.checkboxLabel', { name: stripInvisible(name) || t('common.blank'), number: item.employee_number || t('common.blank') })}
+          aria-describedby={!selectable ? reasonId : warned ? warningsId : undefined}
           onChange={(e) => onToggle(item, e.currentTarget.checked)}
         />
       </span>
       <span className="diff-cell diff-cell--number">{item.employee_number || t('common.blank')}</span>
-      <span className="diff-cell diff-cell--name">{name}</span>
+      <span className="diff-cell diff-cell--name">
+        <VisibleText text={name} />
+      </span>
       <span className="diff-cell diff-cell--status">
         <DiffStatusBadge status={item.status} />
       </span>
       <span className="diff-cell diff-cell--details">
+        <DiffWarnings item={item} id={warningsId} />
         {item.status === 'conflict' ? (
           <span id={reasonId} className="diff-reason">
             {reasonText(t, item.reason)}

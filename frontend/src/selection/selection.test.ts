@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { conflictItem, sampleItems } from '../test/fixtures';
+import { changedItem, conflictItem, newItem, sampleItems, unchangedItem, warnedItem } from '../test/fixtures';
 import {
   countSelectable,
   filterItems,
+  hasWarnings,
+  isPreselected,
   isSelectable,
   normalizeForSearch,
   preselect,
   searchKey,
   selectAllWithinFilter,
   selectedEmployees,
+  selectedWarned,
   toggleOne,
   visibleSelectionState,
 } from './selection';
@@ -20,6 +23,40 @@ describe('preselection', () => {
   it('never ticks conflicts, whatever their fields', () => {
     const s = preselect([conflictItem('9'), conflictItem('', 'missing_employee_number')]);
     expect(s.size).toBe(0);
+  });
+  it('never ticks a row with a warning, whatever its status, and still ticks the others', () => {
+    const changedWarned = { ...changedItem('0007'), warnings: [{ code: 'similar_employee_number' as const, message: 'm' }] };
+    const items = [warnedItem('00123', '123'), changedWarned, newItem('0008'), changedItem('0009'), unchangedItem('0010')];
+    expect(isPreselected(items[0])).toBe(false);
+    expect(isPreselected(changedWarned)).toBe(false);
+    expect([...preselect(items)].sort()).toEqual(['0008', '0009']);
+  });
+  it('treats a missing warnings array as no warnings', () => {
+    const { warnings: _omit, ...rest } = newItem('0011');
+    const legacy = rest as unknown as Parameters<typeof isPreselected>[0];
+    expect(hasWarnings(legacy)).toBe(false);
+    expect(isPreselected(legacy)).toBe(true);
+  });
+});
+
+describe('warned rows', () => {
+  it('stay selectable: a click, select-all and the import body include them', () => {
+    const w = warnedItem('00123', '123');
+    const items = [w, newItem('0008')];
+    expect(isSelectable(w)).toBe(true);
+    expect(toggleOne(new Set(), w, true).has('00123')).toBe(true);
+    const all = selectAllWithinFilter(new Set(), items, true);
+    expect(selectedEmployees(items, all)).toEqual([
+      { employee_number: '00123', fingerprint: 'fp-00123' },
+      { employee_number: '0008', fingerprint: 'fp-0008' },
+    ]);
+  });
+  it('are listed for the confirmation only when selected, in list order, once', () => {
+    const a = warnedItem('00123', '123');
+    const b = warnedItem('E300', 'e300');
+    const items = [a, newItem('0008'), b, a];
+    expect(selectedWarned(items, new Set(['0008']))).toEqual([]);
+    expect(selectedWarned(items, new Set(['E300', '0008', '00123'])).map((i) => i.employee_number)).toEqual(['00123', 'E300']);
   });
 });
 

@@ -7,9 +7,16 @@ export const STATUS_ORDER: readonly DiffStatus[] = ['unchanged', 'changed', 'new
 export const isSelectable = (item: Pick<DiffItem, 'status' | 'employee_number'>): boolean =>
   item.status !== 'conflict' && item.employee_number !== '';
 
-/** New and changed employees are ticked when the list loads, as in the original. */
-export const isPreselected = (item: Pick<DiffItem, 'status' | 'employee_number'>): boolean =>
-  isSelectable(item) && (item.status === 'new' || item.status === 'changed');
+/** Advisory warnings (e.g. similar_employee_number); tolerant of a server that omits the array. */
+export const warningsOf = (item: Pick<DiffItem, 'warnings'>): DiffItem['warnings'] => item.warnings ?? [];
+export const hasWarnings = (item: Pick<DiffItem, 'warnings'>): boolean => warningsOf(item).length > 0;
+
+/**
+ * New and changed employees are ticked when the list loads, as in the original, except those with a
+ * warning: the administrator has to look at them and tick them on purpose (they stay selectable).
+ */
+export const isPreselected = (item: Pick<DiffItem, 'status' | 'employee_number' | 'warnings'>): boolean =>
+  isSelectable(item) && !hasWarnings(item) && (item.status === 'new' || item.status === 'changed');
 
 export function preselect(items: readonly DiffItem[]): Set<string> {
   const s = new Set<string>();
@@ -97,6 +104,18 @@ export function selectedEmployees(items: readonly DiffItem[], selected: Readonly
     if (!isSelectable(it) || !selected.has(it.employee_number) || seen.has(it.employee_number)) continue;
     seen.add(it.employee_number);
     out.push({ employee_number: it.employee_number, fingerprint: it.fingerprint });
+  }
+  return out;
+}
+
+/** The selected rows that carry a warning, in list order, for the import confirmation. */
+export function selectedWarned(items: readonly DiffItem[], selected: ReadonlySet<string>): DiffItem[] {
+  const out: DiffItem[] = [];
+  const seen = new Set<string>();
+  for (const it of items) {
+    if (!isSelectable(it) || !hasWarnings(it) || !selected.has(it.employee_number) || seen.has(it.employee_number)) continue;
+    seen.add(it.employee_number);
+    out.push(it);
   }
   return out;
 }

@@ -12,6 +12,7 @@ export function changedItem(n: string, name = `山田 ${n}`): DiffItem {
       { name: 'hired_on', label: '入社年月日', old: null, new: '2020-04-01', changed: true },
     ],
     reason: null,
+    warnings: [],
   };
 }
 
@@ -27,6 +28,7 @@ export function newItem(n: string, name = `佐藤 ${n}`): DiffItem {
       { name: 'email', label: 'メールアドレス', old: null, new: `${n}@example.jp`, changed: true },
     ],
     reason: null,
+    warnings: [],
   };
 }
 
@@ -38,6 +40,7 @@ export function unchangedItem(n: string, name = `鈴木 ${n}`): DiffItem {
     fingerprint: `fp-${n}`,
     fields: [{ name: 'last_name', label: '姓', old: '鈴木', new: '鈴木', changed: false }],
     reason: null,
+    warnings: [],
   };
 }
 
@@ -50,6 +53,20 @@ export function conflictItem(n: string, reason: DiffItem['reason'] = 'unmapped_e
     fields: [],
     reason,
     reason_detail: reason === 'unmapped_employment_type' ? '嘱託' : null,
+    warnings: [],
+  };
+}
+
+/** A new employee whose 社員番号 looks like an existing one (the server's similar_employee_number). */
+export function warnedItem(n: string, existing: string, name = `伊藤 ${n}`): DiffItem {
+  return {
+    ...newItem(n, name),
+    warnings: [
+      {
+        code: 'similar_employee_number',
+        message: `社員番号「${existing}」の従業員がすでに登録されています。同じ人ではないか確認してください。`,
+      },
+    ],
   };
 }
 
