@@ -18,6 +18,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"hrbridge/server/problem"
+	"hrbridge/server/providers/httpx"
 	"hrbridge/server/providers/jobkan"
 	"hrbridge/server/providers/smarthr"
 	"hrbridge/server/secrets"
@@ -73,6 +74,9 @@ type Service struct {
 	db      *gorm.DB
 	box     *secrets.Box
 	sandbox string // root URL of the simulators ("http://host:port"), or ""
+	// HTTP is the transport configuration of both providers' clients
+	// (HRBRIDGE_PROVIDER_RETRY_BUDGET); Tune* may change it per client.
+	HTTP httpx.Config
 	// Tune lets tests and benchmarks adjust the clients' options.
 	TuneSmartHR func(*smarthr.Options)
 	TuneJobkan  func(*jobkan.Options)
@@ -272,7 +276,7 @@ func (s *Service) Connectors(ctx context.Context) (*Pair, error) {
 		s.checked = time.Now()
 		return s.pair, nil
 	}
-	so := smarthr.Options{UseBusinessName: c.UseBusinessName}
+	so := smarthr.Options{UseBusinessName: c.UseBusinessName, HTTP: s.HTTP}
 	if s.TuneSmartHR != nil {
 		s.TuneSmartHR(&so)
 	}
@@ -280,7 +284,7 @@ func (s *Service) Connectors(ctx context.Context) (*Pair, error) {
 	if err != nil {
 		return nil, problem.Unprocessable(err.Error())
 	}
-	jo := jobkan.Options{}
+	jo := jobkan.Options{HTTP: s.HTTP}
 	if s.TuneJobkan != nil {
 		s.TuneJobkan(&jo)
 	}
