@@ -46,6 +46,11 @@ func TestShort429Storm(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The clients' transport is the configured one (HRBRIDGE_PROVIDER_RETRY_BUDGET's
+	// default), only their limits are changed.
+	if b := e.App.Conns.HTTP.RetryBudget; b != 3*time.Minute {
+		t.Fatalf("the provider clients' retry budget is %s, want the default 3m", b)
+	}
 	l := httpx.Limits{PerSecond: 2, PerHour: httpx.NoLimit}
 	e.App.Conns.TuneSmartHR = func(o *smarthr.Options) { o.Limits = l }
 	e.App.Conns.TuneJobkan = func(o *jobkan.Options) { o.Limits = l }
