@@ -151,6 +151,7 @@ func (c *Client) DoJSON(ctx context.Context, req Request, out any) (*Response, e
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	var (
 		busySince time.Time // first 429 or 503 of this call; zero: none yet
+		busyCount int       // 429 and 503 answers so far
 		failures  int       // other failures, bounded by MaxAttempts
 	)
 	for attempt := 1; ; attempt++ {
@@ -187,10 +188,19 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		if !retry {
 			return nil, e
 		}
-		// The provider's word is a floor; full-jitter backoff keeps concurrent
-		// callers from retrying in lockstep.
-		wait := max(e.RetryAfter, c.backoff(attempt))
+		var wait time.Duration
 		if busy {
+			// The provider said how long: that, and a little jitter so that
+			// concurrent callers do not come back in lockstep. It did not:
+			// full-jitter backoff, growing with each such answer. (Not the
+			// backoff of the attempt count: a long storm of short waits would
+			// grow it to MaxDelay, and a 429 holds the whole client.)
+			busyCount++
+			if e.RetryAfter > 0 {
+				wait = e.RetryAfter + jitter(c.cfg.BaseDelay)
+			} else {
+				wait = c.backoff(busyCount)
+			}
 			now := time.Now()
 			if busySince.IsZero() {
 				busySince = now
@@ -201,8 +211,13 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 				return nil, e
 			}
 			wait = min(wait, left) // the jitter never spends more than is left
-		} else if failures++; failures >= c.cfg.MaxAttempts {
-			return nil, e
+		} else {
+			if failures++; failures >= c.cfg.MaxAttempts {
+				return nil, e
+			}
+			// The provider's word is a floor; full-jitter backoff keeps
+			// concurrent callers from retrying in lockstep.
+			wait = max(e.RetryAfter, c.backoff(failures))
 		}
 		c.retries.Add(1)
 		if e.HTTPStatus == http.StatusTooManyRequests {
