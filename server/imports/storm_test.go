@@ -15,12 +15,12 @@ import (
 // one is created, exactly once.
 //
 // At 2 requests/s, 40 creates (a look-up and a POST each) cannot take much
-// less than 40 s, and the 429s add their waits: about a minute in all, so
+// less than 40 s, and the 429s add their waits: about 1.5 minutes, so
 // it runs on SQLite only (PostgreSQL adds nothing to what is tested here:
 // the retries are the HTTP clients').
 func TestShort429Storm(t *testing.T) {
 	if testing.Short() {
-		t.Skip("takes about a minute")
+		t.Skip("takes about 1.5 minutes")
 	}
 	t.Parallel()
 	const (
