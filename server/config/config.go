@@ -39,6 +39,10 @@ type Config struct {
 	// ImportRecheckDelay is the pause before an import looks at the target
 	// again after a write that may not have landed (tests shorten it); 0: 1s.
 	ImportRecheckDelay time.Duration
+	// ProviderRetryBudget is how long one provider request keeps retrying
+	// after 429 and 503 answers (HRBRIDGE_PROVIDER_RETRY_BUDGET); see
+	// httpx.Config.RetryBudget.
+	ProviderRetryBudget time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may take at SIGTERM.
 	ShutdownTimeout time.Duration
 	// SecretKeyPrevious are earlier keys (HRBRIDGE_SECRET_KEY_PREVIOUS,
@@ -99,6 +103,10 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		if c.JobRescueAfter, err = time.ParseDuration(v); err != nil || c.JobRescueAfter < 2*time.Second {
 			return c, fmt.Errorf("HRBRIDGE_JOB_RESCUE_AFTER must be a duration of at least 2s (e.g. 2m), got %q", v)
 		}
+	}
+	budget := get("HRBRIDGE_PROVIDER_RETRY_BUDGET", "3m")
+	if c.ProviderRetryBudget, err = time.ParseDuration(budget); err != nil || c.ProviderRetryBudget < time.Second {
+		return c, fmt.Errorf("HRBRIDGE_PROVIDER_RETRY_BUDGET must be a duration of at least 1s (e.g. 3m), got %q", budget)
 	}
 	c.ShutdownTimeout = 30 * time.Second
 	if c.AdminEmail != "" && c.AdminPassword == "" {

@@ -18,6 +18,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"hrbridge/server/problem"
+	"hrbridge/server/providers/httpx"
 	"hrbridge/server/providers/jobkan"
 	"hrbridge/server/providers/smarthr"
 	"hrbridge/server/secrets"
@@ -78,6 +79,9 @@ type Service struct {
 	// Zone is where timestamps sent for date-only fields are read as dates
 	// (HRBRIDGE_TIME_ZONE); nil is JST.
 	Zone *time.Location
+	// HTTP is the transport configuration of both providers' clients
+	// (HRBRIDGE_PROVIDER_RETRY_BUDGET); Tune* may change it per client.
+	HTTP httpx.Config
 	// Tune lets tests and benchmarks adjust the clients' options.
 	TuneSmartHR func(*smarthr.Options)
 	TuneJobkan  func(*jobkan.Options)
@@ -277,7 +281,7 @@ func (s *Service) Connectors(ctx context.Context) (*Pair, error) {
 		s.checked = time.Now()
 		return s.pair, nil
 	}
-	so := smarthr.Options{UseBusinessName: c.UseBusinessName}
+	so := smarthr.Options{UseBusinessName: c.UseBusinessName, HTTP: s.HTTP}
 	if s.TuneSmartHR != nil {
 		s.TuneSmartHR(&so)
 	}
@@ -285,7 +289,7 @@ func (s *Service) Connectors(ctx context.Context) (*Pair, error) {
 	if err != nil {
 		return nil, problem.Unprocessable(err.Error())
 	}
-	jo := jobkan.Options{}
+	jo := jobkan.Options{HTTP: s.HTTP}
 	if s.TuneJobkan != nil {
 		s.TuneJobkan(&jo)
 	}

@@ -185,6 +185,9 @@ func (s *sim) Stats() Stats {
 	return s.stats
 }
 
+// injected429Wait is the Retry-After (seconds) of an injected 429.
+const injected429Wait = 1
+
 // guard applies the limits and faults before the API handler: the limits
 // first, counted on arrival as a provider's edge would, then latency, then
 // injected failures (reset connections, 429s, 500s).
@@ -212,8 +215,10 @@ func (s *sim) guard(next http.Handler) http.Handler {
 		}
 		if f.Rate429 > 0 && rand.Float64() < f.Rate429 {
 			s.count(func(st *Stats) { st.Injected429++ })
-			s.d.rate(w.Header(), limit, 0, 0) // room again right away
-			s.d.tooMany(w, 0)
+			// Asks for a short wait, as a provider's edge does in a storm of
+			// short throttles (issue 11: Retry-After: 1).
+			s.d.rate(w.Header(), limit, 0, injected429Wait)
+			s.d.tooMany(w, injected429Wait)
 			return
 		}
 		if f.ErrorRate > 0 && rand.Float64() < f.ErrorRate {

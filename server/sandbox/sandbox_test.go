@@ -487,3 +487,29 @@ func TestResetRate(t *testing.T) {
 		t.Errorf("stats %+v, want %d resets", st, 2+reset)
 	}
 }
+
+// TestInjected429AsksForOneSecond: an injected 429 says how long to wait,
+// in each provider's words (issue 11's storm of short waits).
+func TestInjected429AsksForOneSecond(t *testing.T) {
+	e := newEnv(t, 3)
+	for _, p := range []Provider{SmartHR, Jobkan} {
+		if err := e.sb.SetFaults(p, Faults{Rate429: 1, PerSecond: 100}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := e.smarthr("GET", "/v1/crews", "")
+	if a.status != 429 || a.header.Get("Retry-After") != "1" || a.header.Get("X-Rate-Limit-Reset") != "1" {
+		t.Fatalf("SmartHR: %d %v", a.status, a.header)
+	}
+	if err := e.sb.SetFaults(Jobkan, Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	tok := e.jobkanToken()
+	if err := e.sb.SetFaults(Jobkan, Faults{Rate429: 1}); err != nil {
+		t.Fatal(err)
+	}
+	a = e.jobkan(tok, "GET", "/employees", "")
+	if a.status != 429 || a.header.Get("Retry-After") != "1" {
+		t.Fatalf("Jobkan: %d %v", a.status, a.header)
+	}
+}

@@ -65,7 +65,13 @@ func smarthrNotFound(w http.ResponseWriter) {
 	smarthrError(w, http.StatusNotFound, 4, "not_found", "リソースが見つかりません", nil)
 }
 
-func smarthrTooMany(w http.ResponseWriter, _ int) {
+// smarthrTooMany is SmartHR's 429. x-rate-limit-reset (set by smarthrRate)
+// is SmartHR's documented header; Retry-After is modelled (the standard
+// header, which a client must honour too).
+func smarthrTooMany(w http.ResponseWriter, retry int) {
+	if retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+	}
 	smarthrError(w, http.StatusTooManyRequests, 6, "too_many_requests",
 		"リクエスト数が上限を超えました。しばらく時間をおいてから再度お試しください", nil)
 }

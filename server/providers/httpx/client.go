@@ -1,5 +1,6 @@
 // Package httpx is the HTTP layer shared by the provider clients: per-attempt
-// timeouts, bounded retries with exponential backoff and full jitter, a
+// timeouts, retries with exponential backoff and full jitter (429 and 503
+// bounded by time, other failures by a count), a
 // client-side rate limiter for per-second and per-hour limits, and one typed
 // error (*Error) for everything that can go wrong.
 package httpx
@@ -22,12 +23,19 @@ import (
 // Config tunes the transport; zero fields take the defaults shown.
 type Config struct {
 	Timeout     time.Duration // per attempt, reading the body included; 30s
-	MaxAttempts int           // attempts per call, the first included; 6
+	MaxAttempts int           // attempts per call after failures other than 429 and 503, the first included; 6
 	BaseDelay   time.Duration // ceiling of the first backoff; 500ms
 	MaxDelay    time.Duration // ceiling of any backoff; 30s
-	MaxWait     time.Duration // longest wait a 429 may ask for before we give up; 2m
-	Client      *http.Client  // the HTTP client; a pooled client without overall timeout
+	// RetryBudget bounds, in time rather than attempts, how long one call
+	// keeps retrying after 429 and 503 answers (counted from the first of
+	// them): a wait the provider asks for that does not fit in what is left
+	// of it is not slept, and the call fails at once; 3m.
+	RetryBudget time.Duration
+	Client      *http.Client // the HTTP client; a pooled client without overall timeout
 }
+
+// DefaultRetryBudget is Config.RetryBudget when it is not set.
+const DefaultRetryBudget = 3 * time.Minute
 
 // Options make a Client for one provider and one credential.
 type Options struct {
@@ -102,8 +110,8 @@ func New(o Options) *Client {
 	if c.MaxDelay <= 0 {
 		c.MaxDelay = 30 * time.Second
 	}
-	if c.MaxWait <= 0 {
-		c.MaxWait = 2 * time.Minute
+	if c.RetryBudget <= 0 {
+		c.RetryBudget = DefaultRetryBudget
 	}
 	if c.Client == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -132,7 +140,20 @@ func (c *Client) DoJSON(ctx context.Context, req Request, out any) (*Response, e
 }
 
 // Do sends req, retrying as Config allows. Any answer outside 2xx is an *Error.
+//
+// Which requests are retried at all: every request after a 429 or a
+// connection that never opened (it certainly did not reach the provider);
+// idempotent ones (see Request.Idempotent) also after 5xx answers, timeouts
+// and broken connections. How long: after 429 and 503 (the provider is busy
+// and says so, usually with how long to wait), for up to RetryBudget from the
+// first of them, however many answers that takes; after anything else, up
+// to MaxAttempts such failures.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
+	var (
+		busySince time.Time // first 429 or 503 of this call; zero: none yet
+		busyCount int       // 429 and 503 answers so far
+		failures  int       // other failures, bounded by MaxAttempts
+	)
 	for attempt := 1; ; attempt++ {
 		release, err := c.lim.Wait(ctx)
 		if err != nil {
@@ -145,7 +166,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		}
 
 		var e *Error
-		retry := false
+		retry, busy := false, false
 		switch {
 		case err != nil:
 			e = c.fail(ctx, req, attempt, err)
@@ -157,20 +178,48 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 			case resp.StatusCode == http.StatusTooManyRequests:
 				c.tooMany.Add(1)
 				e.RetryAfter = retryAfter(resp.Header, time.Now(), true)
-				retry = e.RetryAfter <= c.cfg.MaxWait
+				retry, busy = true, true
 			case resp.StatusCode >= 500:
 				c.serverErrs.Add(1)
 				e.RetryAfter = retryAfter(resp.Header, time.Now(), false)
-				retry = idempotent(req) && e.RetryAfter <= c.cfg.MaxWait
+				retry, busy = idempotent(req), resp.StatusCode == http.StatusServiceUnavailable
 			}
 		}
-		if !retry || attempt >= c.cfg.MaxAttempts {
+		if !retry {
 			return nil, e
 		}
+		var wait time.Duration
+		if busy {
+			// The provider said how long: that, and a little jitter so that
+			// concurrent callers do not come back in lockstep. It did not:
+			// full-jitter backoff, growing with each such answer. (Not the
+			// backoff of the attempt count: a long storm of short waits would
+			// grow it to MaxDelay, and a 429 holds the whole client.)
+			busyCount++
+			if e.RetryAfter > 0 {
+				wait = e.RetryAfter + jitter(c.cfg.BaseDelay)
+			} else {
+				wait = c.backoff(busyCount)
+			}
+			now := time.Now()
+			if busySince.IsZero() {
+				busySince = now
+			}
+			left := c.cfg.RetryBudget - now.Sub(busySince)
+			if e.RetryAfter > left { // not worth waiting for: say so now
+				e.Elapsed = now.Sub(busySince)
+				return nil, e
+			}
+			wait = min(wait, left) // the jitter never spends more than is left
+		} else {
+			if failures++; failures >= c.cfg.MaxAttempts {
+				return nil, e
+			}
+			// The provider's word is a floor; full-jitter backoff keeps
+			// concurrent callers from retrying in lockstep.
+			wait = max(e.RetryAfter, c.backoff(failures))
+		}
 		c.retries.Add(1)
-		// The provider's word is a floor; full-jitter backoff keeps concurrent
-		// callers from retrying in lockstep.
-		wait := max(e.RetryAfter, c.backoff(attempt))
 		if e.HTTPStatus == http.StatusTooManyRequests {
 			c.lim.Pause(time.Now().Add(wait)) // hold the whole client, not just this call
 			continue

@@ -140,12 +140,12 @@ func TestRateLimitWaitTooLong(t *testing.T) {
 	}))
 	defer srv.Close()
 	start := time.Now()
-	_, err := newClient(Config{MaxWait: time.Minute}).Do(context.Background(), Request{Method: "GET", URL: srv.URL + "/v1/crews"})
+	_, err := newClient(Config{RetryBudget: time.Minute}).Do(context.Background(), Request{Method: "GET", URL: srv.URL + "/v1/crews"})
 	var e *Error
-	if !errors.As(err, &e) || e.HTTPStatus != 429 || e.RetryAfter != 3000*time.Second || time.Since(start) > time.Second {
+	if !errors.As(err, &e) || e.HTTPStatus != 429 || e.RetryAfter != 3000*time.Second || e.Attempts != 1 || time.Since(start) > time.Second {
 		t.Fatalf("%v", err)
 	}
-	if !strings.Contains(err.Error(), "try again in 50m0s") {
+	if !strings.Contains(err.Error(), "上限です; rate limited: the provider asked to wait 50m0s") {
 		t.Fatalf("no hint: %v", err)
 	}
 }
@@ -341,5 +341,179 @@ func TestRetryAfterParsing(t *testing.T) {
 		if got := retryAfter(h, now, c.rate); got != c.want {
 			t.Errorf("%v rate=%v: got %s want %s", c.h, c.rate, got, c.want)
 		}
+	}
+}
+
+// step is one scripted answer: a status and its Retry-After ("" for none).
+type step struct {
+	status     int
+	retryAfter string
+}
+
+func repeat(n int, s step) []step {
+	out := make([]step, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
+
+// scriptSteps answers with the given steps in turn, then 200; the last step
+// repeats for ever when forever is set.
+func scriptSteps(t *testing.T, steps []step, forever bool) (*httptest.Server, *atomic.Int32) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1)) - 1
+		if forever && i >= len(steps) {
+			i = len(steps) - 1
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if i < len(steps) {
+			if v := steps[i].retryAfter; v != "" {
+				w.Header().Set("Retry-After", v)
+			}
+			w.WriteHeader(steps[i].status)
+			fmt.Fprintf(w, `{"code":6,"type":"status_%d","message":"混んでいます"}`, steps[i].status)
+			return
+		}
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+// TestRetryBudget: 429 and 503 are retried for a time (RetryBudget), however
+// many answers that takes; other failures for MaxAttempts; a wait longer
+// than what is left of the budget fails the call at once.
+func TestRetryBudget(t *testing.T) {
+	tooMany1 := step{429, "1"} // Retry-After: 1, as in issue 11
+	cases := []struct {
+		name       string
+		method     string
+		idempotent bool
+		steps      []step
+		forever    bool // the last step repeats for ever
+		cfg        Config
+		ok         bool
+		requests   int64 // exact, or the least when maxRequests is set
+		maxReqs    int64
+		minTime    time.Duration
+		maxTime    time.Duration
+		want       string // in the error
+		stats      Stats  // TooManyRequests and ServerErrors expected
+	}{{
+		name: "429 Retry-After 1 storm, more than MaxAttempts, then 200", method: "GET",
+		steps: repeat(4, tooMany1), cfg: Config{MaxAttempts: 2, RetryBudget: 10 * time.Second},
+		ok: true, requests: 5, minTime: 4 * time.Second, maxTime: 7 * time.Second,
+		stats: Stats{TooManyRequests: 4},
+	}, {
+		name: "POST 429 Retry-After 1 storm is retried: it never reached the provider", method: "POST",
+		steps: repeat(3, tooMany1), cfg: Config{MaxAttempts: 2, RetryBudget: 10 * time.Second},
+		ok: true, requests: 4, minTime: 3 * time.Second, maxTime: 6 * time.Second,
+		stats: Stats{TooManyRequests: 3},
+	}, {
+		name: "429 without Retry-After, 30 times", method: "POST",
+		steps: repeat(30, step{429, ""}), cfg: Config{MaxAttempts: 2, MaxDelay: 20 * time.Millisecond, RetryBudget: 10 * time.Second},
+		ok: true, requests: 31, maxTime: 3 * time.Second,
+		stats: Stats{TooManyRequests: 30},
+	}, {
+		name: "budget shorter than Retry-After fails at once", method: "GET",
+		steps: []step{tooMany1}, cfg: Config{RetryBudget: 500 * time.Millisecond},
+		ok: false, requests: 1, maxTime: 300 * time.Millisecond,
+		want:  "HTTP 429 status_429 (code 6): 混んでいます; rate limited: the provider asked to wait 1s; try again then",
+		stats: Stats{TooManyRequests: 1},
+	}, {
+		name: "a storm longer than the budget fails once the budget is spent", method: "GET",
+		steps: []step{tooMany1}, forever: true, cfg: Config{MaxAttempts: 2, RetryBudget: 2500 * time.Millisecond},
+		ok: false, requests: 3, maxReqs: 4, minTime: 2 * time.Second, maxTime: 4 * time.Second,
+		want: "rate limited: the provider asked to wait 1s",
+	}, {
+		name: "503 on GET is retried past MaxAttempts", method: "GET",
+		steps: repeat(8, step{503, ""}), cfg: Config{MaxAttempts: 2, MaxDelay: 20 * time.Millisecond, RetryBudget: 10 * time.Second},
+		ok: true, requests: 9, maxTime: 3 * time.Second,
+		stats: Stats{ServerErrors: 8},
+	}, {
+		name: "503 Retry-After longer than the budget fails at once", method: "PATCH", idempotent: true,
+		steps: []step{{503, "30"}}, cfg: Config{RetryBudget: 5 * time.Second},
+		ok: false, requests: 1, maxTime: 300 * time.Millisecond,
+		want:  "HTTP 503 status_503 (code 6): 混んでいます; the provider is having trouble; it asked to wait 30s",
+		stats: Stats{ServerErrors: 1},
+	}, {
+		name: "500 on GET stops at MaxAttempts", method: "GET",
+		steps: repeat(10, step{500, ""}), cfg: Config{MaxAttempts: 3, RetryBudget: 10 * time.Second},
+		ok: false, requests: 3, maxTime: time.Second,
+		want:  "(after 3 attempts)",
+		stats: Stats{ServerErrors: 3},
+	}, {
+		name: "502 on idempotent PATCH stops at MaxAttempts", method: "PATCH", idempotent: true,
+		steps: repeat(10, step{502, "1"}), cfg: Config{MaxAttempts: 2, RetryBudget: 10 * time.Second},
+		ok: false, requests: 2, minTime: time.Second, maxTime: 3 * time.Second,
+		stats: Stats{ServerErrors: 2},
+	}, {
+		name: "POST answered 503 is not retried", method: "POST",
+		steps: []step{{503, "1"}}, cfg: Config{RetryBudget: 10 * time.Second},
+		ok: false, requests: 1, maxTime: 300 * time.Millisecond,
+		stats: Stats{ServerErrors: 1},
+	}, {
+		name: "plain PATCH answered 503 is not retried", method: "PATCH",
+		steps: []step{{503, ""}}, cfg: Config{RetryBudget: 10 * time.Second},
+		ok: false, requests: 1, maxTime: 300 * time.Millisecond,
+		stats: Stats{ServerErrors: 1},
+	}, {
+		name: "429s do not use up MaxAttempts", method: "GET",
+		steps: []step{{429, ""}, {500, ""}, {429, ""}, {429, ""}, {500, ""}, {429, ""}},
+		cfg:   Config{MaxAttempts: 3, MaxDelay: 20 * time.Millisecond, RetryBudget: 10 * time.Second},
+		ok:    true, requests: 7, maxTime: 2 * time.Second,
+		stats: Stats{TooManyRequests: 4, ServerErrors: 2},
+	}}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			srv, n := scriptSteps(t, c.steps, c.forever)
+			cl := newClient(c.cfg)
+			start := time.Now()
+			_, err := cl.Do(context.Background(), Request{Method: c.method, URL: srv.URL + "/x", Body: []byte(`{}`), Idempotent: c.idempotent})
+			took := time.Since(start)
+			st := cl.Stats()
+			t.Logf("%d requests in %s: %+v; err: %v", st.Requests, took.Round(time.Millisecond), st, err)
+			if (err == nil) != c.ok {
+				t.Fatalf("err = %v", err)
+			}
+			if st.Requests != int64(n.Load()) || st.Retries != st.Requests-1 {
+				t.Errorf("stats %+v, server saw %d", st, n.Load())
+			}
+			if c.maxReqs == 0 && st.Requests != c.requests || c.maxReqs != 0 && (st.Requests < c.requests || st.Requests > c.maxReqs) {
+				t.Errorf("%d requests, want %d (up to %d)", st.Requests, c.requests, c.maxReqs)
+			}
+			if c.stats.TooManyRequests != 0 && st.TooManyRequests != c.stats.TooManyRequests ||
+				c.stats.ServerErrors != 0 && st.ServerErrors != c.stats.ServerErrors {
+				t.Errorf("stats %+v, want %+v", st, c.stats)
+			}
+			if took < c.minTime || took > c.maxTime {
+				t.Errorf("took %s, want %s..%s", took, c.minTime, c.maxTime)
+			}
+			if err != nil {
+				var e *Error
+				if !errors.As(err, &e) || e.Attempts != int(st.Requests) {
+					t.Errorf("error %#v", err)
+				}
+				if !strings.Contains(err.Error(), c.want) {
+					t.Errorf("%q lacks %q", err, c.want)
+				}
+			}
+		})
+	}
+}
+
+// TestRetryBudgetCanceled: the caller's context still ends a wait for a 429.
+func TestRetryBudgetCanceled(t *testing.T) {
+	srv, n := scriptSteps(t, []step{{429, "30"}}, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := newClient(Config{RetryBudget: time.Minute}).Do(ctx, Request{Method: "GET", URL: srv.URL})
+	var e *Error
+	if !errors.As(err, &e) || e.Type != TypeCanceled || !errors.Is(err, context.Canceled) || n.Load() != 1 || time.Since(start) > time.Second {
+		t.Fatalf("%d requests in %s: %#v", n.Load(), time.Since(start), err)
 	}
 }

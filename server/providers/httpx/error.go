@@ -38,6 +38,7 @@ type Error struct {
 	Fields     []FieldError
 	Attempts   int           // requests sent for this call, retries included
 	RetryAfter time.Duration // how long the provider asked us to wait, if it did
+	Elapsed    time.Duration // time spent retrying after 429 and 503 answers, when that is why the call gave up
 	Err        error         // underlying cause (transport error, JSON error), if any
 
 	secrets []string // credentials of the request, scrubbed from every text
@@ -83,7 +84,10 @@ func (e *Error) Error() string {
 		}
 		b.WriteString(" " + f.Message)
 	}
-	if e.Attempts > 1 {
+	switch {
+	case e.Attempts > 1 && e.Elapsed >= time.Second:
+		fmt.Fprintf(&b, " (after %d attempts in %s)", e.Attempts, e.Elapsed.Round(time.Second))
+	case e.Attempts > 1:
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
 	if h := e.hint(); h != "" {
@@ -101,9 +105,11 @@ func (e *Error) hint() string {
 		return "the credentials lack the permission for this operation"
 	case e.HTTPStatus == 429:
 		if e.RetryAfter > 0 {
-			return fmt.Sprintf("rate limit reached; try again in %s", e.RetryAfter.Round(time.Second))
+			return fmt.Sprintf("rate limited: the provider asked to wait %s; try again then", e.RetryAfter.Round(time.Second))
 		}
-		return "rate limit reached; try again later"
+		return "rate limited; try again later"
+	case e.HTTPStatus >= 500 && e.RetryAfter > 0:
+		return fmt.Sprintf("the provider is having trouble; it asked to wait %s", e.RetryAfter.Round(time.Second))
 	case e.HTTPStatus >= 500:
 		return "the provider is having trouble; try again later"
 	case e.Type == TypeNetwork:
