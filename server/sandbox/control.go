@@ -95,9 +95,10 @@ func (s *sim) setLimits() {
 	s.hour = newWindow(s.faults.PerHour, time.Hour)
 }
 
-// reset loads the scenario and forgets writes, counters and used limits.
-func (s *sim) reset(seed int64, size int) {
-	sc := generate(seed, size)
+// reset loads the scenario (messy: with the planted cases) and forgets
+// writes, counters and used limits.
+func (s *sim) reset(seed int64, size int, messy bool) {
+	sc := generateWith(seed, size, messy)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.load(sc)
@@ -307,8 +308,9 @@ func (s *sim) controls(mux *http.ServeMux, base string, def Options) {
 	p := base + "/_sandbox/"
 	mux.HandleFunc("POST "+p+"reset", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
-			Seed *int64 `json:"seed"`
-			Size *int   `json:"size"`
+			Seed  *int64 `json:"seed"`
+			Size  *int   `json:"size"`
+			Messy *bool  `json:"messy"` // default true: the planted cases (planted.go)
 		}
 		if err := readJSON(r, &in); err != nil {
 			controlError(w, err)
@@ -321,12 +323,16 @@ func (s *sim) controls(mux *http.ServeMux, base string, def Options) {
 		if in.Size != nil {
 			size = *in.Size
 		}
+		messy := !def.Clean
+		if in.Messy != nil {
+			messy = *in.Messy
+		}
 		if size < 0 || size > MaxSize {
 			controlError(w, errors.New("size must be within 0..100000"))
 			return
 		}
-		s.reset(seed, size)
-		writeJSON(w, http.StatusOK, map[string]any{"seed": seed, "size": size})
+		s.reset(seed, size, messy)
+		writeJSON(w, http.StatusOK, map[string]any{"seed": seed, "size": size, "messy": messy})
 	})
 	mux.HandleFunc("GET "+p+"faults", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Faults())
