@@ -196,10 +196,10 @@ func (p *planter) round() {
 		j.email = j.number + "@example.jp"
 		warn := Outcome{Status: "new", Warning: "similar_employee_number"}
 		add(PlantedCase{Kind: "number_leading_zeros", Number: h.number, SmartHR: h.number,
-			What: "the same employee: SmartHR emp_code with leading zeros, Jobkan's without (" + j.number + ")",
+			What:      "the same employee: SmartHR emp_code with leading zeros, Jobkan's without (" + j.number + ")",
 			ToSmartHR: absent, ToJobkan: warn})
 		add(PlantedCase{Kind: "number_leading_zeros", Number: j.number, Jobkan: j.number,
-			What: "the same employee: Jobkan 従業員コード without the leading zeros of SmartHR's (" + h.number + ")",
+			What:      "the same employee: Jobkan 従業員コード without the leading zeros of SmartHR's (" + h.number + ")",
 			ToSmartHR: warn, ToJobkan: absent})
 
 		h, j = p.takeShared()
@@ -207,10 +207,10 @@ func (p *planter) round() {
 		h.number, j.number = "A"+n, "a"+n
 		j.email = j.number + "@example.jp"
 		add(PlantedCase{Kind: "number_letter_case", Number: h.number, SmartHR: h.number,
-			What: "the same employee: SmartHR emp_code in upper case, Jobkan's in lower case (" + j.number + ")",
+			What:      "the same employee: SmartHR emp_code in upper case, Jobkan's in lower case (" + j.number + ")",
 			ToSmartHR: absent, ToJobkan: warn})
 		add(PlantedCase{Kind: "number_letter_case", Number: j.number, Jobkan: j.number,
-			What: "the same employee: Jobkan 従業員コード in lower case, SmartHR's in upper case (" + h.number + ")",
+			What:      "the same employee: Jobkan 従業員コード in lower case, SmartHR's in upper case (" + h.number + ")",
 			ToSmartHR: warn, ToJobkan: absent})
 	}
 
