@@ -42,9 +42,6 @@ type Outcome struct {
 	// ImportError is the provider's own error code that the import of this
 	// employee fails with ("" when it succeeds).
 	ImportError string `json:"import_error,omitempty"`
-	// Bug names a known bug: hrbridge's rules currently give another
-	// outcome, and Status/Reason/Warning are what they should give.
-	Bug string `json:"bug,omitempty"`
 }
 
 // PlantedCase is one planted employee of the messy scenario.
