@@ -88,6 +88,7 @@ type sim struct {
 	total        WriteCount
 	d            dialect
 	load         func(scenario) // replaces the data; called with mu held
+	planted      []PlantedCase  // the planted cases of the loaded scenario
 }
 
 func (s *sim) setLimits() {
@@ -102,6 +103,7 @@ func (s *sim) reset(seed int64, size int, messy bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.load(sc)
+	s.planted = sc.planted
 	s.stats = Stats{}
 	s.writes = map[string]*WriteCount{}
 	s.total = WriteCount{}
@@ -354,6 +356,15 @@ func (s *sim) controls(mux *http.ServeMux, base string, def Options) {
 	})
 	mux.HandleFunc("GET "+p+"stats", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Stats())
+	})
+	mux.HandleFunc("GET "+p+"planted", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		cases := s.planted
+		s.mu.Unlock()
+		if cases == nil {
+			cases = []PlantedCase{}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"cases": cases})
 	})
 	mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown control endpoint " + r.Method + " " + r.URL.Path})

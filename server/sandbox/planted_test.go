@@ -172,6 +172,10 @@ func TestControlResetMessy(t *testing.T) {
 			t.Errorf("after reset %s: messy data %v, want %v", body, !want, want)
 		}
 	}
+	var planted struct{ Cases []PlantedCase }
+	if err := json.Unmarshal(e.do("GET", JobkanBase+"/_sandbox/planted", nil, "").body, &planted); err != nil || !reflect.DeepEqual(planted.Cases, Planted(1, 200)) {
+		t.Errorf("GET planted: %v %+v", err, planted.Cases)
+	}
 	e.sb.ResetScenario(1, 200, false)
 	if hasNBSP() {
 		t.Error("ResetScenario(messy false) loaded the mess")
