@@ -219,3 +219,17 @@ func TestJobkanDuplicateEmail(t *testing.T) {
 		t.Fatalf("writes %+v, want only the one update", w)
 	}
 }
+
+// BenchmarkScenario100k generates the 100,000-employee scenario (what a
+// reset of the simulators does before loading it), clean and messy.
+//
+//	go test ./server/sandbox -run '^$' -bench Scenario100k -benchmem
+func BenchmarkScenario100k(b *testing.B) {
+	for _, messy := range []bool{false, true} {
+		b.Run(fmt.Sprintf("messy=%v", messy), func(b *testing.B) {
+			for b.Loop() {
+				generateWith(1, 100_000, messy)
+			}
+		})
+	}
+}
