@@ -65,9 +65,9 @@ func (e *env) makeChanged(tb testing.TB, n int) []diffItem {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	byNum := map[string]sync.Employee{}
+	byNum := map[string]sync.Employee{} // by the diff's (normalised) number
 	for _, c := range crews {
-		byNum[c.EmployeeNumber] = c
+		byNum[sync.Normalise(sync.FieldEmployeeNumber, c.EmployeeNumber)] = c
 	}
 	var wg gosync.WaitGroup
 	sem := make(chan struct{}, 16)

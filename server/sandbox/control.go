@@ -88,6 +88,7 @@ type sim struct {
 	total        WriteCount
 	d            dialect
 	load         func(scenario) // replaces the data; called with mu held
+	planted      []PlantedCase  // the planted cases of the loaded scenario
 }
 
 func (s *sim) setLimits() {
@@ -95,12 +96,14 @@ func (s *sim) setLimits() {
 	s.hour = newWindow(s.faults.PerHour, time.Hour)
 }
 
-// reset loads the scenario and forgets writes, counters and used limits.
-func (s *sim) reset(seed int64, size int) {
-	sc := generate(seed, size)
+// reset loads the scenario (messy: with the planted cases) and forgets
+// writes, counters and used limits.
+func (s *sim) reset(seed int64, size int, messy bool) {
+	sc := generateWith(seed, size, messy)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.load(sc)
+	s.planted = sc.planted
 	s.stats = Stats{}
 	s.writes = map[string]*WriteCount{}
 	s.total = WriteCount{}
@@ -312,8 +315,9 @@ func (s *sim) controls(mux *http.ServeMux, base string, def Options) {
 	p := base + "/_sandbox/"
 	mux.HandleFunc("POST "+p+"reset", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {
-			Seed *int64 `json:"seed"`
-			Size *int   `json:"size"`
+			Seed  *int64 `json:"seed"`
+			Size  *int   `json:"size"`
+			Messy *bool  `json:"messy"` // default true: the planted cases (planted.go)
 		}
 		if err := readJSON(r, &in); err != nil {
 			controlError(w, err)
@@ -326,12 +330,16 @@ func (s *sim) controls(mux *http.ServeMux, base string, def Options) {
 		if in.Size != nil {
 			size = *in.Size
 		}
+		messy := !def.Clean
+		if in.Messy != nil {
+			messy = *in.Messy
+		}
 		if size < 0 || size > MaxSize {
 			controlError(w, errors.New("size must be within 0..100000"))
 			return
 		}
-		s.reset(seed, size)
-		writeJSON(w, http.StatusOK, map[string]any{"seed": seed, "size": size})
+		s.reset(seed, size, messy)
+		writeJSON(w, http.StatusOK, map[string]any{"seed": seed, "size": size, "messy": messy})
 	})
 	mux.HandleFunc("GET "+p+"faults", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Faults())
@@ -353,6 +361,15 @@ func (s *sim) controls(mux *http.ServeMux, base string, def Options) {
 	})
 	mux.HandleFunc("GET "+p+"stats", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Stats())
+	})
+	mux.HandleFunc("GET "+p+"planted", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		cases := s.planted
+		s.mu.Unlock()
+		if cases == nil {
+			cases = []PlantedCase{}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"cases": cases})
 	})
 	mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown control endpoint " + r.Method + " " + r.URL.Path})

@@ -241,6 +241,10 @@ func (s *jobkanSim) create(w http.ResponseWriter, r *http.Request) {
 		jobkanError(w, http.StatusConflict, "duplicate_code", "従業員コード「"+e.code+"」は既に使用されています")
 		return
 	}
+	if other := s.emailHolder(e.email, e); other != nil {
+		jobkanEmailTaken(w, e.email)
+		return
+	}
 	s.nextID++
 	s.emps = append(s.emps, e)
 	s.byCode[e.code] = e
@@ -274,6 +278,10 @@ func (s *jobkanSim) update(w http.ResponseWriter, r *http.Request) {
 		jobkanError(w, http.StatusConflict, "duplicate_code", "従業員コード「"+next.code+"」は既に使用されています")
 		return
 	}
+	if next.email != e.email && s.emailHolder(next.email, e) != nil {
+		jobkanEmailTaken(w, next.email)
+		return
+	}
 	delete(s.byCode, e.code)
 	*e = next
 	s.byCode[e.code] = e
@@ -284,4 +292,23 @@ func (s *jobkanSim) update(w http.ResponseWriter, r *http.Request) {
 // jobkanRejected answers a write refused by the reject_writes fault.
 func jobkanRejected(w http.ResponseWriter, code string) {
 	jobkanError(w, http.StatusBadRequest, "validation_error", "従業員コード「"+code+"」の従業員情報に登録できない値が含まれています")
+}
+
+// emailHolder is the staff member other than self whose e-mail is email
+// (compared without regard to case), if any: Jobkan gives each staff member
+// an e-mail that no other has (DESIGN.md §3). Call with mu held.
+func (s *jobkanSim) emailHolder(email string, self *jemp) *jemp {
+	if email == "" {
+		return nil
+	}
+	for _, o := range s.emps {
+		if o != self && strings.EqualFold(o.email, email) {
+			return o
+		}
+	}
+	return nil
+}
+
+func jobkanEmailTaken(w http.ResponseWriter, email string) {
+	jobkanError(w, http.StatusConflict, "duplicate_email", "メールアドレス「"+email+"」は既に他のスタッフが使用しています")
 }

@@ -49,6 +49,9 @@ const (
 type Options struct {
 	Seed int64
 	Size int
+	// Clean leaves out the planted real-world mess (planted.go) by default:
+	// in New, in Reset and in a control reset that does not say "messy".
+	Clean bool
 }
 
 // Sandbox holds both simulators. It is safe for concurrent use.
@@ -78,10 +81,15 @@ func New(opts Options) *Sandbox {
 func (s *Sandbox) Handler() http.Handler { return s.mux }
 
 // Reset loads the scenario (seed, size) into both simulators and clears their
-// writes and counters; faults stay as set.
-func (s *Sandbox) Reset(seed int64, size int) {
-	s.smarthr.reset(seed, size)
-	s.jobkan.reset(seed, size)
+// writes and counters; faults stay as set. The scenario is the messy one
+// unless the Sandbox was made with Options.Clean.
+func (s *Sandbox) Reset(seed int64, size int) { s.ResetScenario(seed, size, !s.opts.Clean) }
+
+// ResetScenario is Reset with the mess chosen: messy plants the cases that
+// Planted lists, !messy loads clean data.
+func (s *Sandbox) ResetScenario(seed int64, size int, messy bool) {
+	s.smarthr.reset(seed, size, messy)
+	s.jobkan.reset(seed, size, messy)
 }
 
 func (s *Sandbox) sim(p Provider) *sim {

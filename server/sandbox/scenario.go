@@ -28,6 +28,7 @@ type person struct {
 type scenario struct {
 	smarthr []person
 	jobkan  []person
+	planted []PlantedCase // the messy cases, see planted.go
 }
 
 // synced fields that the scenario makes differ, one group of employees each.
@@ -44,7 +45,13 @@ var differingFields = []string{"last_name", "first_name", "hired_on", "employmen
 //     without emp_code.
 //
 // Below 10 employees there are no special cases: everyone is on both sides.
-func generate(seed int64, size int) scenario {
+//
+// This is the default, messy scenario: from MessyMinSize employees on, the
+// cases of planted.go are planted on top (see Planted). generateWith(seed,
+// size, false) is the same scenario without them.
+func generate(seed int64, size int) scenario { return generateWith(seed, size, true) }
+
+func generateWith(seed int64, size int, messy bool) scenario {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed_4b2d_1a3c_9e77))
 	g := gen{rng: rng}
 	if size <= 0 {
@@ -149,6 +156,14 @@ func generate(seed int64, size int) scenario {
 		none.number = ""
 		none.crewID = g.uuid()
 		sc.smarthr = append(sc.smarthr, dup, none)
+
+		if messy {
+			untouched := make([]int, 0, len(order)-next)
+			for _, k := range order[next:] {
+				untouched = append(untouched, sharedIdx[k])
+			}
+			plant(seed, size, &sc, untouched)
+		}
 	}
 	return sc
 }

@@ -37,3 +37,21 @@ export async function clearFaults(request: APIRequestContext) {
   // only the injected faults: the simulators' own rate limits stay as configured
   for (const p of PROVIDERS) await send(request, 'PUT', `/sandbox/${p}/_sandbox/faults`, { error_rate: 0, rate429: 0, latency_ms: 0, reject_writes: [] });
 }
+
+/**
+ * The planted real-world cases of the loaded scenario (GET /sandbox/jobkan/_sandbox/planted; see
+ * docs/providers.md, "The messy default"): the 社員番号 (as the diff shows them) whose import in
+ * `direction` is expected to fail, or that carry a warning, so that a spec picking "any new employee"
+ * does not pick one of them by chance.
+ */
+export async function troublesomeNumbers(request: APIRequestContext, direction: string): Promise<Set<string>> {
+  const res = await request.get('/sandbox/jobkan/_sandbox/planted');
+  if (!res.ok()) throw new Error(`planted: HTTP ${res.status()} ${await res.text()}`);
+  const body = (await res.json()) as { cases: Array<Record<string, unknown> & { number: string }> };
+  const out = new Set<string>();
+  for (const c of body.cases) {
+    const o = c[direction] as { warning?: string; import_error?: string } | undefined;
+    if (o && (o.warning || o.import_error)) out.add(c.number);
+  }
+  return out;
+}
