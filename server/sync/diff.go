@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	gosync "sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Status is where one source employee stands against the target.
@@ -203,42 +205,69 @@ func Diff(dir Direction, source, target []Employee, s Settings) Result {
 
 // warnSimilar adds similar_employee_number to every new item whose number
 // equals a target number once leading zeros and letter case are ignored.
-// The index of targets is built only when there is a new item.
+// New items are few: they are indexed, and the targets are scanned once
+// against that index without allocating.
 func warnSimilar(e *engine, items []Item, target []Employee) {
-	var similar map[string][]string
+	var news map[string][]int // loose number → indexes of new items
+	var buf []byte
 	for i := range items {
-		it := &items[i]
-		if it.Status != StatusNew {
+		if items[i].Status == StatusNew && items[i].EmployeeNumber != "" {
+			if news == nil {
+				news = map[string][]int{}
+			}
+			buf = appendLoose(buf[:0], items[i].EmployeeNumber)
+			news[string(buf)] = append(news[string(buf)], i)
+		}
+	}
+	if news == nil {
+		return
+	}
+	similar := map[int][]string{} // item index → the target numbers alike
+	for j := range target {
+		k := normText(target[j].EmployeeNumber)
+		if k == "" {
 			continue
 		}
-		if similar == nil {
-			similar = make(map[string][]string, len(target))
-			for j := range target {
-				if k := normText(target[j].EmployeeNumber); k != "" {
-					l := looseNumber(k)
-					similar[l] = append(similar[l], k)
-				}
-			}
+		buf = appendLoose(buf[:0], k)
+		for _, i := range news[string(buf)] {
+			similar[i] = append(similar[i], k)
 		}
-		if found := similar[looseNumber(it.EmployeeNumber)]; len(found) > 0 {
-			it.Warnings = append(it.Warnings, e.similarWarning(found))
-		}
+	}
+	for i, numbers := range similar {
+		items[i].Warnings = append(items[i].Warnings, e.similarWarning(numbers))
 	}
 }
 
-// looseNumber is a normalised 社員番号 with letters in lower case and each
-// run of digits without leading zeros: "E00123" and "e123" are alike.
-func looseNumber(k string) string {
-	b := make([]byte, 0, len(k))
-	for i := 0; i < len(k); i++ {
-		if k[i] == '0' && (i == 0 || !isDigit(k[i-1])) {
-			for i+1 < len(k) && k[i] == '0' && isDigit(k[i+1]) {
-				i++ // a leading zero, not the run's last digit
+// appendLoose appends the normalised 社員番号 k with letters in lower case
+// and each run of digits without leading zeros: "E00123" and "e123" are
+// alike.
+func appendLoose(dst []byte, k string) []byte {
+	runStart := true // the next digit would start a run of digits
+	for i := 0; i < len(k); {
+		c := k[i]
+		if isDigit(c) {
+			if !(runStart && c == '0' && i+1 < len(k) && isDigit(k[i+1])) {
+				dst = append(dst, c) // not a leading zero (or the run's last digit)
+				runStart = false
 			}
+			i++
+			continue
 		}
-		b = append(b, k[i])
+		runStart = true
+		switch {
+		case 'A' <= c && c <= 'Z':
+			dst = append(dst, c+'a'-'A')
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+		default:
+			r, n := utf8.DecodeRuneInString(k[i:])
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+			i += n
+			continue
+		}
+		i++
 	}
-	return strings.ToLower(string(b))
+	return dst
 }
 
 func (e *engine) similarWarning(numbers []string) Warning {
