@@ -17,6 +17,6 @@ func (a *App) setupIntegration(h *httpapi.Handlers) {
 		a.Sandbox = sandbox.New(sandbox.Options{Seed: 1, Size: a.Cfg.SandboxSize})
 	}
 	a.Conns = integration.New(a.Store, a.Secrets, root)
-	a.Snapshots = diffs.New(a.Conns, a.Cfg.DiffSnapshotTTL)
+	a.Snapshots = diffs.New(a.Conns, a.Cfg.DiffSnapshotTTL, diffs.FromStore(a.Store))
 	h.Integration = httpapi.Integration{Conns: a.Conns, Snapshots: a.Snapshots, Audit: a.Audit}
 }
