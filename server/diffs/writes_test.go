@@ -95,8 +95,8 @@ func TestApplyWrites(t *testing.T) {
 		smarthr: []sync.Employee{
 			emp("s1", "E1", "山田", "太郎", "正社員", "03-1111-1111"),
 			emp("s2", "E2", "佐藤", "花子", "契約社員", "03-2222-2222"), // changed against j2
-			emp("s10", "E10", "鈴木", "一郎", "正社員", ""),          // new in Jobkan
-			emp("s5a", "E5", "田中", "次郎", "正社員", ""),           // E5 twice in SmartHR
+			emp("s10", "E10", "鈴木", "一郎", "正社員", ""),            // new in Jobkan
+			emp("s5a", "E5", "田中", "次郎", "正社員", ""),             // E5 twice in SmartHR
 			emp("s5b", "E5", "田中", "三郎", "正社員", ""),
 		},
 		jobkan: []sync.Employee{
