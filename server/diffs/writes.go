@@ -82,18 +82,17 @@ func (l storeLog) WrittenSince(ctx context.Context, since time.Time) ([]Write, e
 	return out, nil
 }
 
-// How far back writes are looked for. A result's time is taken just before
-// its transaction, by the clock of the instance that wrote it.
-const (
-	// clockSkew: a write recorded up to this long before a listing began is
-	// applied to it anyway (the instances' clocks may differ; applying one
-	// the listing already saw changes nothing). Older ones were seen.
-	clockSkew = 5 * time.Second
-	// commitLag: a result may become visible this long after its time (its
-	// transaction may take up to 30 s, plus clock skew), so each look goes
-	// back this far and skips the writes already applied.
-	commitLag = time.Minute
-)
+// commitLag is how far back each look for writes goes (skipping those
+// already applied): a result's time is taken after the provider answered
+// and just before its transaction, which may take up to 30 s to commit.
+//
+// A write recorded before a listing began is not applied to it: the
+// provider had it before the listing, which saw it or something newer (a
+// change made in the provider since, which the write must not hide). This
+// compares the clocks of the instance that wrote and the one that listed,
+// which are assumed to agree (NTP) far better than the time between a
+// write and its record.
+const commitLag = time.Minute
 
 // lineage is a snapshot read from the providers and the ones patched from
 // it: which writes they have, and when they last looked for more.
@@ -109,7 +108,7 @@ type lineage struct {
 }
 
 func newLineage(listedAt time.Time) *lineage {
-	return &lineage{listedAt: listedAt, from: listedAt.Add(-clockSkew), applied: map[string]time.Time{}}
+	return &lineage{listedAt: listedAt, from: listedAt, applied: map[string]time.Time{}}
 }
 
 func (l *lineage) due(now time.Time, every time.Duration, gen uint64) bool {
@@ -143,8 +142,8 @@ func (s *Snapshots) freshen(ctx context.Context, c *Snapshot) (*Snapshot, error)
 	lin.polled.Store(now.UnixNano())
 	lin.seen.Store(gen)
 	next := now.Add(-commitLag)
-	if floor := lin.listedAt.Add(-clockSkew); next.Before(floor) {
-		next = floor
+	if next.Before(lin.listedAt) {
+		next = lin.listedAt
 	}
 	fresh := ws[:0:0]
 	for _, w := range ws {
