@@ -33,6 +33,8 @@ type Snapshot struct {
 	// the one read from the providers, another value for each patched one.
 	id       int64
 	targets  []sync.Employee // the target rows the items' Target point into
+	tkeys    []string        // the normalised 社員番号 of each target row
+	titem    []int32         // per item, the index of its Target in targets, or -1
 	settings sync.Settings   // as diffed
 	lin      *lineage        // shared with the snapshots patched from it
 }
@@ -155,6 +157,19 @@ func newSnapshot(dir sync.Direction, src, tgt []sync.Employee, settings sync.Set
 		targets:     tgt,
 		settings:    settings,
 		lin:         newLineage(listedAt),
+	}
+	sn.tkeys = make([]string, len(tgt))
+	at := make(map[*sync.Employee]int32, len(tgt))
+	for i := range tgt {
+		sn.tkeys[i] = sync.Normalise(sync.FieldEmployeeNumber, tgt[i].EmployeeNumber)
+		at[&tgt[i]] = int32(i)
+	}
+	sn.titem = make([]int32, len(sn.Result.Items))
+	for i, it := range sn.Result.Items {
+		sn.titem[i] = -1
+		if j, ok := at[it.Target]; ok {
+			sn.titem[i] = j
+		}
 	}
 	sn.lin.cur.Store(sn)
 	return sn

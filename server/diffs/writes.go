@@ -179,8 +179,9 @@ var lastID atomic.Int64
 // direction's target replaces the target row of the same ID (or is added);
 // one written into the other direction's target is a source row here, and
 // replaces the source row of the same ID (or is a new item). Only the
-// employees of the 社員番号 concerned are diffed again, by sync.Diff, against
-// every target row, so that each item is the one a whole new diff would give.
+// employees of the 社員番号 concerned are diffed again, by sync.Diff over the
+// rows of those numbers, so that each item is the one a whole new diff would
+// give; the others are kept as they are.
 func (sn *Snapshot) apply(ws []Write) *Snapshot {
 	if len(ws) == 0 {
 		return sn
@@ -189,61 +190,50 @@ func (sn *Snapshot) apply(ws []Write) *Snapshot {
 	affected := map[string]bool{}
 
 	// Target rows: copied once, replaced by ID or added.
-	targets := sn.targets
-	var tgtAt map[string]int
+	targets, tkeys := sn.targets, sn.tkeys
+	copied := false
 	for _, w := range ws {
 		if w.Direction != sn.Direction {
 			continue
 		}
-		if tgtAt == nil {
-			targets = make([]sync.Employee, len(sn.targets), len(sn.targets)+len(ws))
-			copy(targets, sn.targets)
-			tgtAt = make(map[string]int, len(targets))
-			for i := len(targets) - 1; i >= 0; i-- {
-				tgtAt[ident(&targets[i])] = i // the first of several
-			}
+		if !copied {
+			targets = append(make([]sync.Employee, 0, len(sn.targets)+len(ws)), sn.targets...)
+			tkeys = append(make([]string, 0, len(sn.tkeys)+len(ws)), sn.tkeys...)
+			copied = true
 		}
 		rec := w.Record
-		affected[numberKey(&rec)] = true
-		if i, ok := tgtAt[ident(&rec)]; ok {
-			affected[numberKey(&targets[i])] = true
-			targets[i] = rec
+		k := numberKey(&rec)
+		affected[k] = true
+		if i := findRow(targets, tkeys, rec.ID, k); i >= 0 {
+			affected[tkeys[i]] = true
+			targets[i], tkeys[i] = rec, k
 			continue
 		}
-		tgtAt[ident(&rec)] = len(targets)
-		targets = append(targets, rec)
+		targets, tkeys = append(targets, rec), append(tkeys, k)
 	}
 
 	// Source rows: replaced by ID or added.
-	var srcNew map[string]sync.Employee
+	srcNew := map[string]sync.Employee{}
 	var added []sync.Employee
-	var addedAt, itemAt map[string]int
 	for _, w := range ws {
 		if w.Direction == sn.Direction {
 			continue
 		}
-		if itemAt == nil {
-			srcNew, addedAt = map[string]sync.Employee{}, map[string]int{}
-			itemAt = make(map[string]int, len(items))
-			for i := len(items) - 1; i >= 0; i-- {
-				itemAt[ident(&items[i].Source)] = i
-			}
-		}
 		rec := w.Record
-		id := ident(&rec)
-		affected[numberKey(&rec)] = true
-		if i, ok := itemAt[id]; ok {
+		k := numberKey(&rec)
+		affected[k] = true
+		if i := findItem(items, rec.ID, k); i >= 0 {
 			affected[items[i].EmployeeNumber] = true
-			srcNew[id] = rec
-		} else if j, ok := addedAt[id]; ok {
+			srcNew[ident(&items[i].Source)] = rec
+		} else if j := slices.IndexFunc(added, func(e sync.Employee) bool { return ident(&e) == ident(&rec) }); j >= 0 {
 			added[j] = rec
 		} else {
-			addedAt[id] = len(added)
 			added = append(added, rec)
 		}
 	}
 
-	// Every source row of the numbers concerned, as it is now.
+	// Every row of the numbers concerned, as it is now, in the order a
+	// whole diff would meet them.
 	var sources []sync.Employee
 	for k := range affected {
 		lo, hi := group(items, k)
@@ -256,34 +246,44 @@ func (sn *Snapshot) apply(ws []Write) *Snapshot {
 		}
 	}
 	sources = append(sources, added...)
-	re := sync.Diff(sn.Direction, sources, targets, sn.settings).Items
-
-	// The items of other numbers stay, pointing into the new target rows;
-	// the new ones are merged in by number.
-	var moved map[*sync.Employee]*sync.Employee
-	if tgtAt != nil {
-		moved = make(map[*sync.Employee]*sync.Employee, len(sn.targets))
-		for i := range sn.targets {
-			moved[&sn.targets[i]] = &targets[i]
+	var gt []sync.Employee
+	var gi []int32
+	for i, k := range tkeys {
+		if affected[k] {
+			gt, gi = append(gt, targets[i]), append(gi, int32(i))
 		}
 	}
+	re := sync.Diff(sn.Direction, sources, gt, sn.settings).Items
+	reT := make([]int32, len(re))
+	for i := range re {
+		reT[i] = -1
+		for g := range gt {
+			if &gt[g] == re[i].Target {
+				reT[i], re[i].Target = gi[g], &targets[gi[g]]
+				break
+			}
+		}
+	}
+
+	// The items of other numbers stay (pointing into the new target rows);
+	// the new ones are merged in by number.
 	out := make([]sync.Item, 0, len(items)+len(added))
+	outT := make([]int32, 0, len(items)+len(added))
 	j := 0
 	for i := range items {
-		it := items[i]
-		if affected[it.EmployeeNumber] {
+		if affected[items[i].EmployeeNumber] {
 			continue
 		}
-		for j < len(re) && sync.CompareEmployeeNumbers(re[j].EmployeeNumber, it.EmployeeNumber) < 0 {
-			out = append(out, re[j])
+		for j < len(re) && sync.CompareEmployeeNumbers(re[j].EmployeeNumber, items[i].EmployeeNumber) < 0 {
+			out, outT = append(out, re[j]), append(outT, reT[j])
 			j++
 		}
-		if it.Target != nil && moved != nil {
-			it.Target = moved[it.Target]
+		out, outT = append(out, items[i]), append(outT, sn.titem[i])
+		if t := sn.titem[i]; copied && t >= 0 {
+			out[len(out)-1].Target = &targets[t]
 		}
-		out = append(out, it)
 	}
-	out = append(out, re[j:]...)
+	out, outT = append(out, re[j:]...), append(outT, reT[j:]...)
 
 	id := time.Now().UnixNano()
 	for {
@@ -300,9 +300,43 @@ func (sn *Snapshot) apply(ws []Write) *Snapshot {
 		version:     sn.version,
 		id:          id,
 		targets:     targets,
+		tkeys:       tkeys,
+		titem:       outT,
 		settings:    sn.settings,
 		lin:         sn.lin,
 	}
+}
+
+// findRow is the index of the first row of this ID (or, without one, of
+// this number and no ID), or -1.
+func findRow(rows []sync.Employee, keys []string, id, key string) int {
+	for i := range rows {
+		if rows[i].ID == id && (id != "" || keys[i] == key) {
+			return i
+		}
+	}
+	return -1
+}
+
+// findItem is the index of the first item whose source row has this ID (or,
+// without one, this number and no ID), or -1. It looks among the items of
+// the number first.
+func findItem(items []sync.Item, id, key string) int {
+	lo, hi := group(items, key)
+	for i := lo; i < hi; i++ {
+		if items[i].Source.ID == id {
+			return i
+		}
+	}
+	if id == "" {
+		return -1
+	}
+	for i := range items {
+		if items[i].Source.ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // numberKey is the match key of a row: its normalised 社員番号.

@@ -234,3 +234,34 @@ func TestApplyWritesCursor(t *testing.T) {
 		t.Errorf("resumed with %v", nums)
 	}
 }
+
+// Applying 10 writes (5 updates, 5 creations, one import's worth of a
+// second) to a snapshot of 100,000 employees per side.
+func BenchmarkApplyWrites100k(b *testing.B) {
+	const n = 100_000
+	var r rows
+	for i := range n {
+		num := fmt.Sprintf("E%d", i)
+		r.smarthr = append(r.smarthr, emp(fmt.Sprintf("s%d", i), num, "山田", "太郎", "正社員", ""))
+		if i%10 != 0 {
+			r.jobkan = append(r.jobkan, emp(fmt.Sprintf("j%d", i), num, "山田", "太郎", "1", "03-0000-0000"))
+		}
+	}
+	var ws []Write
+	for k := range 5 {
+		upd := r.jobkan[k*1000+1]
+		upd.Phone = ""
+		ws = append(ws, Write{Key: fmt.Sprint(k), Direction: sync.SmartHRToJobkan, Record: upd},
+			Write{Key: fmt.Sprint(k + 5), Direction: sync.SmartHRToJobkan,
+				Record: emp(fmt.Sprintf("jn%d", k), fmt.Sprintf("E%d", k*10000), "山田", "太郎", "1", "")})
+	}
+	for _, dir := range []sync.Direction{sync.SmartHRToJobkan, sync.JobkanToSmartHR} {
+		b.Run(string(dir), func(b *testing.B) {
+			sn := snap(dir, r)
+			b.ReportAllocs()
+			for b.Loop() {
+				sn.apply(ws)
+			}
+		})
+	}
+}
