@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"hrbridge/server/integration"
@@ -19,20 +20,40 @@ import (
 	"hrbridge/server/sync"
 )
 
-// Snapshot is one diff of both providers at GeneratedAt.
+// Snapshot is one diff of both providers at GeneratedAt, with the records
+// hrbridge's own imports wrote since then applied (see Snapshots). A
+// Snapshot is never changed: applying writes makes a new one.
 type Snapshot struct {
 	Direction   sync.Direction
-	GeneratedAt time.Time
+	GeneratedAt time.Time // when the providers were read
 	Result      sync.Result
 	version     string
+
+	// id identifies this snapshot in cursors: GeneratedAt's nanoseconds for
+	// the one read from the providers, another value for each patched one.
+	id       int64
+	targets  []sync.Employee // the target rows the items' Target point into
+	tkeys    []string        // the normalised 社員番号 of each target row
+	titem    []int32         // per item, the index of its Target in targets, or -1
+	settings sync.Settings   // as diffed
+	lin      *lineage        // shared with the snapshots patched from it
 }
 
 // Snapshots caches one snapshot per direction for TTL; concurrent requests
-// for the same direction share one fetch.
+// for the same direction share one fetch. Records written by imports (of
+// any instance on the database) are applied to the cached snapshots of
+// both directions as they are recorded, without asking the providers.
 type Snapshots struct {
-	conns *integration.Service
-	ttl   time.Duration
-	now   func() time.Time
+	conns  *integration.Service
+	ttl    time.Duration
+	now    func() time.Time
+	writes WriteLog // nil: imports' writes are not applied
+
+	// pollEvery is how often a cached snapshot looks for writes recorded by
+	// other instances; a write recorded by this one (Wrote) is looked for at
+	// once.
+	pollEvery time.Duration
+	wrote     atomic.Uint64
 
 	mu       gosync.Mutex
 	cache    map[sync.Direction]*Snapshot
@@ -45,11 +66,16 @@ type fetch struct {
 	err  error
 }
 
-// New makes the cache.
-func New(conns *integration.Service, ttl time.Duration) *Snapshots {
-	return &Snapshots{conns: conns, ttl: ttl, now: time.Now,
+// New makes the cache. writes is where imports record what they wrote
+// (FromStore); nil leaves the snapshots as read until they expire.
+func New(conns *integration.Service, ttl time.Duration, writes WriteLog) *Snapshots {
+	return &Snapshots{conns: conns, ttl: ttl, now: time.Now, writes: writes, pollEvery: time.Second,
 		cache: map[sync.Direction]*Snapshot{}, inflight: map[sync.Direction]*fetch{}}
 }
+
+// Wrote tells the cache that this process has just recorded a write, so
+// that the next Get of either direction applies it.
+func (s *Snapshots) Wrote() { s.wrote.Add(1) }
 
 // Get returns a fresh enough snapshot, fetching when there is none, it is
 // older than the TTL, the settings changed, or refresh is set.
@@ -62,7 +88,7 @@ func (s *Snapshots) Get(ctx context.Context, dir sync.Direction, refresh bool) (
 	s.mu.Lock()
 	if c := s.cache[dir]; c != nil && !refresh && c.version == version && s.now().Sub(c.GeneratedAt) < s.ttl {
 		s.mu.Unlock()
-		return c, nil
+		return s.freshen(ctx, c)
 	}
 	f := s.inflight[dir]
 	if f == nil {
@@ -75,7 +101,11 @@ func (s *Snapshots) Get(ctx context.Context, dir sync.Direction, refresh bool) (
 	s.mu.Unlock()
 	select {
 	case <-f.done:
-		return f.snap, f.err
+		if f.err != nil {
+			return nil, f.err
+		}
+		// Writes recorded while the providers were being read are applied.
+		return s.freshen(ctx, f.snap)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -100,6 +130,7 @@ func (s *Snapshots) run(ctx context.Context, dir sync.Direction, pair *integrati
 // Compute lists both sides concurrently and diffs them.
 func Compute(ctx context.Context, dir sync.Direction, pair *integration.Pair) (*Snapshot, error) {
 	src, tgt := pair.Sides(dir)
+	listedAt := time.Now().UTC()
 	var (
 		wg               gosync.WaitGroup
 		srcRows, tgtRows []sync.Employee
@@ -112,11 +143,36 @@ func Compute(ctx context.Context, dir sync.Direction, pair *integration.Pair) (*
 	if err := errors.Join(providerProblem(srcErr), providerProblem(tgtErr)); err != nil {
 		return nil, err
 	}
-	return &Snapshot{
+	return newSnapshot(dir, srcRows, tgtRows, pair.Connection.Settings(), listedAt, time.Now().UTC()), nil
+}
+
+// newSnapshot diffs the rows of both sides, listed from listedAt until
+// generatedAt.
+func newSnapshot(dir sync.Direction, src, tgt []sync.Employee, settings sync.Settings, listedAt, generatedAt time.Time) *Snapshot {
+	sn := &Snapshot{
 		Direction:   dir,
-		GeneratedAt: time.Now().UTC(),
-		Result:      sync.Diff(dir, srcRows, tgtRows, pair.Connection.Settings()),
-	}, nil
+		GeneratedAt: generatedAt,
+		Result:      sync.Diff(dir, src, tgt, settings),
+		id:          generatedAt.UnixNano(),
+		targets:     tgt,
+		settings:    settings,
+		lin:         newLineage(listedAt),
+	}
+	sn.tkeys = make([]string, len(tgt))
+	at := make(map[*sync.Employee]int32, len(tgt))
+	for i := range tgt {
+		sn.tkeys[i] = sync.Normalise(sync.FieldEmployeeNumber, tgt[i].EmployeeNumber)
+		at[&tgt[i]] = int32(i)
+	}
+	sn.titem = make([]int32, len(sn.Result.Items))
+	for i, it := range sn.Result.Items {
+		sn.titem[i] = -1
+		if j, ok := at[it.Target]; ok {
+			sn.titem[i] = j
+		}
+	}
+	sn.lin.cur.Store(sn)
+	return sn
 }
 
 // providerProblem turns a provider failure into a 502 that says which
@@ -144,7 +200,7 @@ type Query struct {
 }
 
 type cursor struct {
-	G int64  `json:"g"` // the snapshot's GeneratedAt
+	G int64  `json:"g"` // the snapshot's identity (see Snapshot.id)
 	I int    `json:"i"` // the next index in that snapshot
 	N string `json:"n"` // the last item's number and source id, for another snapshot
 	S string `json:"s"`
@@ -166,7 +222,7 @@ func (sn *Snapshot) Page(q Query) ([]*sync.Item, string, error) {
 		if err != nil {
 			return nil, "", problem.BadRequest("The cursor is not one this API gave.", problem.FieldError{Location: "query.cursor", Message: "malformed"})
 		}
-		if c.G == sn.GeneratedAt.UnixNano() && c.I >= 0 && c.I <= len(items) {
+		if c.G == sn.identity() && c.I >= 0 && c.I <= len(items) {
 			start = c.I
 		} else {
 			start = sn.Result.After(c.N, c.S)
@@ -193,8 +249,17 @@ func (sn *Snapshot) Page(q Query) ([]*sync.Item, string, error) {
 		return out, "", nil
 	}
 	last := out[len(out)-1]
-	raw, _ := json.Marshal(cursor{G: sn.GeneratedAt.UnixNano(), I: i, N: last.EmployeeNumber, S: last.Source.ID})
+	raw, _ := json.Marshal(cursor{G: sn.identity(), I: i, N: last.EmployeeNumber, S: last.Source.ID})
 	return out, base64.RawURLEncoding.EncodeToString(raw), nil
+}
+
+// identity is the snapshot's id in cursors; a Snapshot made without
+// newSnapshot (tests) is known by its GeneratedAt.
+func (sn *Snapshot) identity() int64 {
+	if sn.id != 0 {
+		return sn.id
+	}
+	return sn.GeneratedAt.UnixNano()
 }
 
 func foldQuery(q string) string {

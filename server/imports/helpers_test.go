@@ -144,10 +144,26 @@ type diffItem struct {
 // diff is the whole diff of dir, fetched afresh.
 func (e *env) diff(t testing.TB, dir string) []diffItem {
 	t.Helper()
+	return e.diffPages(t, e.admin, dir, true)
+}
+
+// preview is the whole diff of dir as the selection screen shows it: from
+// the cached snapshot (fetched only when there is none).
+func (e *env) preview(t testing.TB, dir string) []diffItem {
+	t.Helper()
+	return e.diffPages(t, e.admin, dir, false)
+}
+
+// diffPages reads every page of the diff of dir in one session.
+func (e *env) diffPages(t testing.TB, s *apptest.Session, dir string, refresh bool) []diffItem {
+	t.Helper()
 	var all []diffItem
-	q := url.Values{"direction": {dir}, "limit": {"500"}, "refresh": {"true"}}
+	q := url.Values{"direction": {dir}, "limit": {"500"}}
+	if refresh {
+		q.Set("refresh", "true")
+	}
 	for {
-		r := e.admin.Do(t, "GET", "/api/v1/integrations/jobkan/diffs?"+q.Encode(), nil)
+		r := s.Do(t, "GET", "/api/v1/integrations/jobkan/diffs?"+q.Encode(), nil)
 		if r.Status != 200 {
 			t.Fatalf("diff: %d %s", r.Status, r.Body)
 		}

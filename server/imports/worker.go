@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
+	"hrbridge/server/diffs"
 	"hrbridge/server/problem"
 	"hrbridge/server/providers/httpx"
 	"hrbridge/server/store"
@@ -260,6 +261,9 @@ func index(rows []sync.Employee) map[string][]sync.Employee {
 // outcome is how one employee ended.
 type outcome struct {
 	status, action, fields, code, message, name string
+	// written is the target record as the import left it (created or
+	// updated), recorded for the diff snapshots of every instance.
+	written *sync.Employee
 }
 
 // settle decides and does what one employee needs.
@@ -274,7 +278,8 @@ func (s *Service) settle(ctx context.Context, r *run, res store.ImportResult) {
 		it = sync.DiffOne(r.dir, srcM, r.tgt[key], r.settings)
 		switch {
 		case it.Status == sync.StatusUnchanged:
-			s.record(r, res, outcome{status: doneStatus(res.Action), action: res.Action, fields: res.ChangedFields, name: it.DisplayName})
+			s.record(r, res, outcome{status: doneStatus(res.Action), action: res.Action, fields: res.ChangedFields, name: it.DisplayName,
+				written: it.Target})
 			return
 		case isWrite(it.Status) && actionOf(it.Status) != res.Action:
 			s.record(r, res, r.targetMoved(res.Action, res.ChangedFields, it))
@@ -331,14 +336,18 @@ func (s *Service) write(ctx context.Context, r *run, res store.ImportResult, it 
 			}
 			return
 		}
-		var err error
+		var (
+			err     error
+			written sync.Employee
+		)
 		if it.Status == sync.StatusNew {
-			_, err = r.target.Create(ctx, it.Want)
+			written, err = r.target.Create(ctx, it.Want)
 		} else {
 			err = r.target.Update(ctx, *it.Target, it.Want, it.Write)
+			written = updated(*it.Target, it.Want, it.Write)
 		}
 		if err == nil {
-			s.record(r, res, outcome{status: doneStatus(action), action: action, fields: fields, name: it.DisplayName})
+			s.record(r, res, outcome{status: doneStatus(action), action: action, fields: fields, name: it.DisplayName, written: &written})
 			return
 		}
 		if ctx.Err() != nil {
@@ -362,7 +371,8 @@ func (s *Service) write(ctx context.Context, r *run, res store.ImportResult, it 
 		next := sync.DiffOne(r.dir, srcM, found, r.settings)
 		switch {
 		case next.Status == sync.StatusUnchanged: // it landed after all
-			s.record(r, res, outcome{status: doneStatus(action), action: action, fields: fields, name: it.DisplayName})
+			s.record(r, res, outcome{status: doneStatus(action), action: action, fields: fields, name: it.DisplayName,
+				written: next.Target})
 			return
 		case isWrite(next.Status) && actionOf(next.Status) == action:
 			it = next
@@ -411,6 +421,15 @@ func (r *run) targetMoved(action, fields string, it sync.Item) outcome {
 
 // isWrite reports a status that an import writes.
 func isWrite(st sync.Status) bool { return st == sync.StatusNew || st == sync.StatusChanged }
+
+// updated is the target record after an update: current with the written
+// fields of want.
+func updated(current, want sync.Employee, fields []sync.Field) sync.Employee {
+	for _, f := range fields {
+		current.Set(f, want.Get(f))
+	}
+	return current
+}
 
 func doneStatus(action string) string {
 	if action == ActionCreate {
@@ -535,11 +554,15 @@ func (s *Service) record(r *run, res store.ImportResult, o outcome) {
 	if o.status == ResultFailed {
 		r.log.Info("employee failed", "employee_number", res.EmployeeNumber, "code", o.code, "message", o.message)
 	}
+	cols := map[string]any{"status": o.status, "action": o.action, "changed_fields": o.fields, "error_code": o.code,
+		"error_message": o.message, "display_name": o.name, "finished_at": now()}
+	if o.written != nil {
+		cols["written_record"] = diffs.EncodeRecord(*o.written)
+	}
 	err := s.st.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		u := tx.Model(&store.ImportResult{}).
 			Where("import_id = ? AND position = ? AND status IN ?", res.ImportID, res.Position, []string{ResultPending, ResultWriting}).
-			Updates(map[string]any{"status": o.status, "action": o.action, "changed_fields": o.fields, "error_code": o.code,
-				"error_message": o.message, "display_name": o.name, "finished_at": now()})
+			Updates(cols)
 		if u.Error != nil || u.RowsAffected == 0 {
 			return u.Error
 		}
@@ -550,6 +573,10 @@ func (s *Service) record(r *run, res store.ImportResult, o outcome) {
 	if err != nil {
 		r.log.Error("could not record an employee's result; the next run settles it", "employee_number", res.EmployeeNumber, "err", err)
 		r.recErr.CompareAndSwap(nil, &err)
+		return
+	}
+	if o.written != nil && s.snaps != nil {
+		s.snaps.Wrote() // this instance's previews apply it at once; others within a second
 	}
 }
 

@@ -110,6 +110,10 @@ type ImportResult struct {
 	ErrorCode      string
 	ErrorMessage   string
 	FinishedAt     *time.Time
+	// WrittenRecord is the target record as the import left it (canonical
+	// JSON, see diffs.EncodeRecord), for created and updated employees; the
+	// diff snapshots of every instance apply it (diffs.Snapshots).
+	WrittenRecord *string
 }
 
 type Notification struct {

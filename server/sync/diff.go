@@ -238,6 +238,24 @@ func warnSimilar(e *engine, items []Item, target []Employee) {
 	}
 }
 
+// WarnSimilar gives items, the items of a whole diff in dir, the
+// similar_employee_number warnings that Diff would give them against every
+// target row; it is for a diff patched in part (only some 社員番号 diffed
+// again), since a look-alike may sit in another group. Items' Warnings
+// slices are replaced, never appended to in place.
+func WarnSimilar(dir Direction, items []Item, target []Employee) {
+	for i := range items {
+		var keep []Warning
+		for _, w := range items[i].Warnings {
+			if w.Code != WarningSimilarEmployeeNumber {
+				keep = append(keep, w)
+			}
+		}
+		items[i].Warnings = keep
+	}
+	warnSimilar(newEngine(dir, Settings{}), items, target)
+}
+
 // appendLoose appends the normalised 社員番号 k with letters in lower case
 // and each run of digits without leading zeros: "E00123" and "e123" are
 // alike.
