@@ -194,7 +194,7 @@ func record(side sandbox.Provider, number, last string, i int) sync.Employee {
 		e.EmploymentType = "正社員"
 	} else {
 		e.EmploymentType = "1"
-		e.Email = fmt.Sprintf("realdata-%d@example.jp", i)
+		e.Email = fmt.Sprintf("realdata-%x-%d@example.jp", number, i) // Jobkan refuses an e-mail twice
 	}
 	return e
 }
