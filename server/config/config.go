@@ -48,6 +48,11 @@ type Config struct {
 	// separated CIDRs) whose X-Forwarded-For names the client; empty means
 	// the client is the TCP peer.
 	TrustedProxies []string
+	// AllowPrivateProviders lets the provider clients connect to loopback,
+	// private and link-local addresses (HRBRIDGE_ALLOW_PRIVATE_PROVIDERS=1),
+	// for providers reached through an on-premises proxy; off, only public
+	// addresses and the sandbox are reached (docs/security.md).
+	AllowPrivateProviders bool
 }
 
 // FromEnv reads the configuration; getenv is os.Getenv outside tests.
@@ -101,6 +106,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		}
 	}
 	c.ShutdownTimeout = 30 * time.Second
+	switch v := get("HRBRIDGE_ALLOW_PRIVATE_PROVIDERS", "0"); strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		c.AllowPrivateProviders = true
+	case "0", "false", "no", "off":
+	default:
+		return c, fmt.Errorf("HRBRIDGE_ALLOW_PRIVATE_PROVIDERS must be 1 or 0, got %q", v)
+	}
 	if c.AdminEmail != "" && c.AdminPassword == "" {
 		return c, fmt.Errorf("HRBRIDGE_ADMIN_EMAIL is set but HRBRIDGE_ADMIN_PASSWORD is empty")
 	}

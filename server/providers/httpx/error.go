@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Types of failure that have no provider error type of their own.
@@ -140,18 +139,4 @@ func redact(s string, secrets []string) string {
 		}
 	}
 	return s
-}
-
-// snippet quotes the start of a body for an error message.
-func snippet(body []byte) string {
-	const max = 120
-	s := string(body)
-	if len(s) > max {
-		s = s[:max]
-		for len(s) > 0 && !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-		s += "…"
-	}
-	return fmt.Sprintf("%q", s)
 }

@@ -1,0 +1,192 @@
+package app_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"hrbridge/server/app/apptest"
+	"hrbridge/server/config"
+	"hrbridge/server/sandbox"
+	"hrbridge/server/store/storetest"
+)
+
+// recorder is a loopback listener standing for a host an attacker (or a
+// typo) points the connection at: it counts requests and credentials.
+type recorder struct {
+	*httptest.Server
+	hits, creds atomic.Int64
+}
+
+func newRecorder(t *testing.T) *recorder {
+	r := &recorder{}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.hits.Add(1)
+		if req.Header.Get("Authorization") != "" || strings.Contains(req.URL.RawQuery, "secret") {
+			r.creds.Add(1)
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("# HELP internal_only a page nobody outside may read\ninternal_only 1\n"))
+	}))
+	t.Cleanup(r.Close)
+	return r
+}
+
+func sandboxConnection(env *apptest.Env) map[string]any {
+	return map[string]any{
+		"smarthr": map[string]any{"base_url": env.URL + sandbox.SmartHRBase + "/api", "access_token": sandbox.SmartHRToken},
+		"jobkan": map[string]any{"api_url": env.URL + sandbox.JobkanBase, "token_url": env.URL + sandbox.JobkanBase + "/oauth/token",
+			"client_id": sandbox.JobkanClientID, "client_secret": sandbox.JobkanClientSecret},
+		"use_business_name": false,
+		"employment_types":  []any{},
+	}
+}
+
+func problemFields(t *testing.T, r apptest.Response) []string {
+	t.Helper()
+	var p struct {
+		Errors []struct{ Location, Message string }
+	}
+	r.JSON(t, &p)
+	var out []string
+	for _, e := range p.Errors {
+		out = append(out, e.Location)
+	}
+	return out
+}
+
+// A stored secret is bound to the origin it was entered for (issue 14 item
+// 2): moving a URL elsewhere without entering the secret again is a 422
+// naming the secret, for 保存 and for 接続テスト, and the new host never
+// sees the secret. Private addresses are allowed here so that only the
+// binding stands between the secret and the loopback listener.
+func TestSecretBoundToOrigin(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := apptest.Start(t, d, func(c *config.Config) { c.Sandbox, c.SandboxSize, c.AllowPrivateProviders = "1", 5, true })
+			admin := env.Admin(t)
+			const conn = "/api/v1/integrations/jobkan/connection"
+			if r := admin.Do(t, "PUT", conn, sandboxConnection(env)); r.Status != 200 {
+				t.Fatalf("save: %d %s", r.Status, r.Body)
+			}
+			evil := newRecorder(t)
+			moves := []struct {
+				name, want string
+				edit       func(b map[string]any)
+			}{
+				{"SmartHR base URL", "body.smarthr.access_token", func(b map[string]any) {
+					b["smarthr"] = map[string]any{"base_url": evil.URL + "/api"}
+				}},
+				{"Jobkan token URL", "body.jobkan.client_secret", func(b map[string]any) {
+					j := b["jobkan"].(map[string]any)
+					delete(j, "client_secret")
+					j["token_url"] = evil.URL + "/oauth/token"
+				}},
+				{"Jobkan API URL", "body.jobkan.client_secret", func(b map[string]any) {
+					j := b["jobkan"].(map[string]any)
+					delete(j, "client_secret")
+					j["api_url"] = evil.URL
+				}},
+				{"SmartHR scheme", "body.smarthr.access_token", func(b map[string]any) {
+					b["smarthr"] = map[string]any{"base_url": strings.Replace(env.URL, "http://", "https://", 1) + sandbox.SmartHRBase + "/api"}
+				}},
+			}
+			for _, m := range moves {
+				b := sandboxConnection(env)
+				m.edit(b)
+				r := admin.Do(t, "PUT", conn, b)
+				if r.Status != 422 || !strings.Contains(strings.Join(problemFields(t, r), ","), m.want) {
+					t.Errorf("%s moved without the secret: %d %s", m.name, r.Status, r.Body)
+				}
+				if r := admin.Do(t, "POST", conn+"/test", nil); r.Status != 200 || !strings.Contains(string(r.Body), `"ok":true`) {
+					t.Errorf("after the refused save of %s, the saved settings changed: %d %s", m.name, r.Status, r.Body)
+				}
+			}
+			// The same path on the same origin keeps the secret.
+			b := sandboxConnection(env)
+			b["smarthr"] = map[string]any{"base_url": env.URL + sandbox.SmartHRBase + "/api/"}
+			if r := admin.Do(t, "PUT", conn, b); r.Status != 200 {
+				t.Errorf("same origin without the secret: %d %s", r.Status, r.Body)
+			}
+			// The URL column changed behind the API's back (a restored
+			// backup, a hand edit): 接続テスト refuses too.
+			if err := env.App.Store.DB.Exec("UPDATE connection_settings SET smarthr_base_url = ?, jobkan_token_url = ?, updated_at = ?",
+				evil.URL+"/api", evil.URL+"/oauth/token", time.Now().UTC()).Error; err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(1100 * time.Millisecond) // past the settings recheck
+			r := admin.Do(t, "POST", conn+"/test", nil)
+			fields := strings.Join(problemFields(t, r), ",")
+			if r.Status != 422 || !strings.Contains(fields, "body.smarthr.access_token") || !strings.Contains(fields, "body.jobkan.client_secret") {
+				t.Errorf("接続テスト with a secret bound elsewhere: %d %s", r.Status, r.Body)
+			}
+			if n := evil.hits.Load(); n != 0 {
+				t.Errorf("the new host got %d requests (%d with credentials)", n, evil.creds.Load())
+			}
+			// Entering the secret for the new host is allowed.
+			b = sandboxConnection(env)
+			b["smarthr"] = map[string]any{"base_url": evil.URL + "/api", "access_token": "entered-for-evil"}
+			if r := admin.Do(t, "PUT", conn, b); r.Status != 200 {
+				t.Errorf("moved with the secret: %d %s", r.Status, r.Body)
+			}
+		})
+	}
+}
+
+// SSRF (issue 14 item 3): connection URLs that reach this host's loopback,
+// private or link-local addresses are refused — literal ones when saved,
+// names after resolution when dialled — and what such a host answers is
+// never quoted to anyone.
+func TestConnectionSSRF(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			env := apptest.Start(t, d, func(c *config.Config) { c.Sandbox, c.SandboxSize = "1", 5 })
+			admin := env.Admin(t)
+			viewer := env.Viewer(t)
+			const conn = "/api/v1/integrations/jobkan/connection"
+			internal := newRecorder(t)
+			port := internal.URL[strings.LastIndex(internal.URL, ":")+1:]
+			for _, u := range []string{internal.URL + "/api", "http://[::1]:" + port + "/api", "http://169.254.169.254/latest", "http://10.0.0.5/api",
+				"http://0.0.0.0:" + port, "http://localhost:" + port + "/api", env.URL + "/metrics"} {
+				b := sandboxConnection(env)
+				b["smarthr"] = map[string]any{"base_url": u, "access_token": "t"}
+				if r := admin.Do(t, "PUT", conn, b); r.Status != 422 || !strings.Contains(string(r.Body), "body.smarthr.base_url") {
+					t.Errorf("saved %s: %d %s", u, r.Status, r.Body)
+				}
+			}
+			// A name that resolves to loopback is refused at the dialer, on
+			// every call (the check at save is only a quick answer): saved
+			// while private addresses were allowed, used after they no
+			// longer are.
+			env.App.Conns.Guard.AllowPrivate = true
+			b := sandboxConnection(env)
+			b["smarthr"] = map[string]any{"base_url": "http://localhost:" + port + "/api", "access_token": "t"}
+			if r := admin.Do(t, "PUT", conn, b); r.Status != 200 {
+				t.Fatalf("save with the opt-in: %d %s", r.Status, r.Body)
+			}
+			env.App.Conns.Guard.AllowPrivate = false
+			r := viewer.Do(t, "GET", "/api/v1/integrations/jobkan/diffs?direction=smarthr_to_jobkan", nil)
+			if r.Status < 400 || strings.Contains(string(r.Body), "internal_only") {
+				t.Errorf("diffs through a loopback name: %d %s", r.Status, r.Body)
+			}
+			if n := internal.hits.Load(); n != 0 {
+				t.Errorf("the loopback listener got %d requests", n)
+			}
+			if !strings.Contains(string(r.Body), "refused to connect") {
+				t.Errorf("the refusal is not explained: %s", r.Body)
+			}
+			// With the opt-in the host is reached, and what it answered is
+			// still never quoted to the viewer.
+			env.App.Conns.Guard.AllowPrivate = true
+			r = viewer.Do(t, "GET", "/api/v1/integrations/jobkan/diffs?direction=smarthr_to_jobkan&refresh=true", nil)
+			if internal.hits.Load() == 0 || r.Status < 400 || strings.Contains(string(r.Body), "internal_only") {
+				t.Errorf("diffs against a non-provider host: %d hits, %d %s", internal.hits.Load(), r.Status, r.Body)
+			}
+		})
+	}
+}
