@@ -1,8 +1,10 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -189,4 +191,66 @@ func TestConnectionSSRF(t *testing.T) {
 			}
 		})
 	}
+}
+
+// /metrics label values come from closed sets (issue 14 item 4): invented
+// and huge methods and random paths add no series.
+func TestMetricsLabelsBounded(t *testing.T) {
+	env := apptest.Start(t, "sqlite")
+	series := func() (int, int) {
+		r := scrapeMetrics(t, env)
+		n := 0
+		for _, l := range strings.Split(string(r.Body), "\n") {
+			if strings.HasPrefix(l, "hrbridge_http_") {
+				n++
+			}
+		}
+		return n, len(r.Body)
+	}
+	junk := func(round int) {
+		for i := 0; i < 40; i++ {
+			method := fmt.Sprintf("INVENTED%d_%d", round, i)
+			if i%10 == 0 {
+				method = strings.Repeat("M", 8<<10) + strconv.Itoa(i)
+			}
+			for _, path := range []string{fmt.Sprintf("/api/v1/nope/%d/%d", round, i), fmt.Sprintf("/random-%d-%d", round, i), "/api/v1/me", "/healthz", fmt.Sprintf("/sandbox/x%d", i)} {
+				req, _ := http.NewRequest(method, env.URL+path, nil)
+				if res, err := http.DefaultClient.Do(req); err == nil {
+					res.Body.Close()
+				}
+				env.Do(t, "GET", path+"?q="+strconv.Itoa(i), nil)
+				env.Do(t, "DELETE", path, nil)
+			}
+		}
+	}
+	junk(0)
+	series() // the scrape itself is a route too
+	n1, size1 := series()
+	junk(1)
+	junk(2)
+	n2, size2 := series()
+	if n2 > n1 || size2 > size1+size1/10 {
+		t.Errorf("junk requests added series: %d → %d lines, %d → %d bytes", n1, n2, size1, size2)
+	}
+	if n1 > 300 {
+		t.Errorf("%d series after junk requests", n1)
+	}
+	body := string(scrapeMetrics(t, env).Body)
+	for _, bad := range []string{"INVENTED", "MMMM", "random-", "nope/"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("/metrics holds %q", bad)
+		}
+	}
+	if !strings.Contains(body, `method="OTHER"`) {
+		t.Error("invented methods are not counted as OTHER")
+	}
+}
+
+func scrapeMetrics(t *testing.T, env *apptest.Env) apptest.Response {
+	t.Helper()
+	r := env.Do(t, "GET", "/metrics", nil)
+	if r.Status != 200 {
+		t.Fatalf("/metrics: %d %s", r.Status, r.Body)
+	}
+	return r
 }

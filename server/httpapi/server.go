@@ -79,5 +79,6 @@ func New(o Options) *echo.Echo {
 		e.Any("/sandbox/*", echo.WrapHandler(o.Sandbox))
 	}
 	e.GET("/*", spa(o.SPA))
+	metrics.Seal(e)
 	return e
 }
