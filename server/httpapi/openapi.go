@@ -96,6 +96,12 @@ func (s *Spec) validate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		route := RouteOf(c)
 		params, _ := c.Get("openapi.params").(map[string]string)
+		if route == nil || route.Operation == nil {
+			return errNoOperation
+		}
+		if err := checkInput(c, route.PathItem, route.Operation, params); err != nil {
+			return err
+		}
 		in := &openapi3filter.RequestValidationInput{
 			Request:    c.Request(),
 			PathParams: params,
