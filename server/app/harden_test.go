@@ -254,3 +254,18 @@ func scrapeMetrics(t *testing.T, env *apptest.Env) apptest.Response {
 	}
 	return r
 }
+
+// Low: data after the JSON value is refused, not ignored.
+func TestTrailingJSONRefused(t *testing.T) {
+	env := apptest.Start(t, "sqlite")
+	admin := env.Admin(t)
+	for _, body := range []string{`{"name":"a","scopes":["read"]}{"name":"b","scopes":["read"]}`, `{"name":"a","scopes":["read"]} x`, `{"name":"a","scopes":["read"]}]`} {
+		r := admin.Do(t, "POST", "/api/v1/api-tokens", body)
+		if r.Status != 400 || !strings.Contains(string(r.Body), "after the JSON value") {
+			t.Errorf("%s: %d %s", body, r.Status, r.Body)
+		}
+	}
+	if r := admin.Do(t, "POST", "/api/v1/api-tokens", "{\"name\":\"a\",\"scopes\":[\"read\"]}\n \t"); r.Status != 201 {
+		t.Errorf("trailing white space: %d %s", r.Status, r.Body)
+	}
+}

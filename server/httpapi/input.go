@@ -111,6 +111,11 @@ func checkJSONBody(raw []byte) []problem.FieldError {
 	if err := dec.Decode(&v); err != nil {
 		return nil
 	}
+	// One JSON value and nothing after it: the handlers' decoder would read
+	// the first of {"name":"a"}{"name":"b"} and ignore the rest.
+	if _, err := dec.Token(); err != io.EOF {
+		return []problem.FieldError{{Location: "body", Message: "has data after the JSON value (send exactly one JSON value)"}}
+	}
 	var errs []problem.FieldError
 	walkStrings("body", v, func(loc, s string) {
 		if msg := badText(s); msg != "" && len(errs) < 20 {
