@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -267,5 +268,42 @@ func TestTrailingJSONRefused(t *testing.T) {
 	}
 	if r := admin.Do(t, "POST", "/api/v1/api-tokens", "{\"name\":\"a\",\"scopes\":[\"read\"]}\n \t"); r.Status != 201 {
 		t.Errorf("trailing white space: %d %s", r.Status, r.Body)
+	}
+}
+
+// Low: a forged cursor — one that decodes but that no list made — is a
+// 400, never a 200 with an empty (or wrong) page.
+func TestForgedCursors(t *testing.T) {
+	env := apptest.Start(t, "sqlite", func(c *config.Config) { c.Sandbox, c.SandboxSize = "1", 5 })
+	admin := env.Admin(t)
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	forged := []string{"AAAA", b64(`{}`), b64(`null`), b64(`{"t":"0001-01-01T00:00:00Z","i":""}`),
+		b64(`{"t":"2020-01-01T00:00:00Z","i":"not-an-id"}`), b64(`{"p":-1}`), b64(`{"g":1,"i":-5,"n":"","s":""}`),
+		b64(`{"g":9999999999999999999,"i":0,"n":"1","s":"1"}`), b64(`{"g":1,"i":0,"n":"x","s":"y","extra":1}`),
+		b64(`{"t":"2999-01-01T00:00:00Z","i":"00000000-0000-4000-8000-000000000000"}`)}
+	for _, list := range []string{"/api/v1/imports", "/api/v1/notifications", "/api/v1/api-tokens", "/api/v1/audit-events",
+		"/api/v1/integrations/jobkan/diffs?direction=smarthr_to_jobkan"} {
+		sep := "?"
+		if strings.Contains(list, "?") {
+			sep = "&"
+		}
+		for _, c := range forged {
+			r := admin.Do(t, "GET", list+sep+"cursor="+c, nil)
+			if r.Status != 400 {
+				t.Errorf("%s with the forged cursor %s: %d %.200s", list, c, r.Status, r.Body)
+			}
+		}
+	}
+	// A real cursor still pages.
+	r := admin.Do(t, "GET", "/api/v1/integrations/jobkan/diffs?direction=smarthr_to_jobkan&limit=2", nil)
+	var page struct {
+		NextCursor *string `json:"next_cursor"`
+	}
+	r.JSON(t, &page)
+	if page.NextCursor == nil {
+		t.Fatalf("no next cursor: %s", r.Body)
+	}
+	if r := admin.Do(t, "GET", "/api/v1/integrations/jobkan/diffs?direction=smarthr_to_jobkan&limit=2&cursor="+*page.NextCursor, nil); r.Status != 200 {
+		t.Errorf("the real cursor: %d %s", r.Status, r.Body)
 	}
 }
