@@ -3,6 +3,7 @@ package app_test
 import (
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -305,5 +306,29 @@ func TestForgedCursors(t *testing.T) {
 	}
 	if r := admin.Do(t, "GET", "/api/v1/integrations/jobkan/diffs?direction=smarthr_to_jobkan&limit=2&cursor="+*page.NextCursor, nil); r.Status != 200 {
 		t.Errorf("the real cursor: %d %s", r.Status, r.Body)
+	}
+}
+
+// Low: an oversized body, chunked or not, is a 413 problem+json.
+func TestOversizedBody413(t *testing.T) {
+	env := apptest.Start(t, "sqlite")
+	admin := env.Admin(t)
+	big := `{"name":"` + strings.Repeat("a", 6<<20) + `","scopes":["read"]}`
+	for _, chunked := range []bool{false, true} {
+		req, _ := http.NewRequest("POST", env.URL+"/api/v1/api-tokens", io.NopCloser(strings.NewReader(big)))
+		if !chunked {
+			req.ContentLength = int64(len(big))
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", admin.Cookie("hrbridge_csrf"))
+		res, err := admin.HTTP.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 413 || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("chunked=%v: %d %s %.200s", chunked, res.StatusCode, res.Header.Get("Content-Type"), b)
+		}
 	}
 }
