@@ -332,3 +332,14 @@ func TestOversizedBody413(t *testing.T) {
 		}
 	}
 }
+
+// Low: every spelling of a path under /api is the API's JSON 404, never the SPA.
+func TestAPIPathsAnyCase(t *testing.T) {
+	env := apptest.Start(t, "sqlite")
+	for _, p := range []string{"/API/V1/ME", "/Api/v1/me", "/API", "/aPi/nothing", "//api/v1/nothing", "/x/../API/v1/me", "/api/V1/me"} {
+		r := env.Do(t, "GET", p, nil)
+		if r.Status != 404 || r.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("GET %s: %d %s %.100s", p, r.Status, r.Header.Get("Content-Type"), r.Body)
+		}
+	}
+}
