@@ -343,3 +343,23 @@ func TestAPIPathsAnyCase(t *testing.T) {
 		}
 	}
 }
+
+// Low: media types are case-insensitive; a charset other than UTF-8 is refused.
+func TestMediaTypes(t *testing.T) {
+	env := apptest.Start(t, "sqlite")
+	admin := env.Admin(t)
+	body := `{"name":"ct","scopes":["read"]}`
+	for _, c := range []struct {
+		ct   string
+		want int
+	}{
+		{"APPLICATION/JSON", 201}, {"Application/Json; Charset=UTF-8", 201}, {"application/json; charset=utf-8", 201},
+		{"application/json; charset=utf-16", 415}, {"application/json; charset=iso-8859-1", 415}, {"application/json;charset=\"Shift_JIS\"", 415},
+		{"text/plain", 415}, {"application/x-www-form-urlencoded", 415}, {"application/json; charset", 415},
+	} {
+		r := admin.Do(t, "POST", "/api/v1/api-tokens", body, "Content-Type", c.ct)
+		if r.Status != c.want {
+			t.Errorf("Content-Type %q: %d %.200s, want %d", c.ct, r.Status, r.Body, c.want)
+		}
+	}
+}

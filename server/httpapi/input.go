@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -85,6 +87,9 @@ func checkInput(c echo.Context, item *openapi3.PathItem, op *openapi3.Operation,
 		}
 	}
 	if len(errs) == 0 && r.Body != nil && r.Body != http.NoBody && op.RequestBody != nil {
+		if err := normaliseMediaType(r, op); err != nil {
+			return err
+		}
 		raw, err := io.ReadAll(r.Body)
 		if err != nil {
 			return err // the body limit's 413, or a broken connection
@@ -96,6 +101,34 @@ func checkInput(c echo.Context, item *openapi3.PathItem, op *openapi3.Operation,
 		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Location < errs[j].Location })
 		return problem.BadRequest(summarise(errs), errs...)
 	}
+	return nil
+}
+
+// normaliseMediaType accepts the operation's media types in any letter case
+// (RFC 9110: they are case-insensitive) with no charset or UTF-8, and
+// rewrites Content-Type to the spec's spelling for the validator and the
+// binder; anything else is a 415 problem.
+func normaliseMediaType(r *http.Request, op *openapi3.Operation) error {
+	ct := r.Header.Get(echo.HeaderContentType)
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil && ct != "" {
+		return problem.New(http.StatusUnsupportedMediaType, fmt.Sprintf("The Content-Type %q cannot be read; send application/json.", ct))
+	}
+	if ct == "" {
+		return nil // the validator says the body needs a content type
+	}
+	if op.RequestBody.Value == nil || op.RequestBody.Value.Content.Get(mt) == nil {
+		return problem.New(http.StatusUnsupportedMediaType, fmt.Sprintf("This operation takes application/json, not %s.", mt))
+	}
+	for k, v := range params {
+		if k != "charset" {
+			continue
+		}
+		if !strings.EqualFold(v, "utf-8") && !strings.EqualFold(v, "utf8") {
+			return problem.New(http.StatusUnsupportedMediaType, fmt.Sprintf("The body must be UTF-8, not %s.", v))
+		}
+	}
+	r.Header.Set(echo.HeaderContentType, mt)
 	return nil
 }
 
