@@ -363,3 +363,18 @@ func TestMediaTypes(t *testing.T) {
 		}
 	}
 }
+
+// Low: X-Request-Id is kept only when short and safe; otherwise a fresh one.
+func TestRequestIDSafe(t *testing.T) {
+	env := apptest.Start(t, "sqlite")
+	if r := env.Do(t, "GET", "/healthz", nil, "X-Request-Id", "trace-abc_123:4.5"); r.Header.Get("X-Request-Id") != "trace-abc_123:4.5" {
+		t.Errorf("a safe id is not kept: %q", r.Header.Get("X-Request-Id"))
+	}
+	for _, bad := range []string{strings.Repeat("a", 8000), "a b", "<script>", "a\tb", "é"} {
+		r := env.Do(t, "GET", "/healthz", nil, "X-Request-Id", bad)
+		got := r.Header.Get("X-Request-Id")
+		if got == bad || len(got) > 64 || got == "" {
+			t.Errorf("X-Request-Id %.20q: echoed as %.40q", bad, got)
+		}
+	}
+}

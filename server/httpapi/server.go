@@ -5,8 +5,11 @@ package httpapi
 
 import (
 	"context"
+	"crypto/rand"
+	enchex "encoding/hex"
 	"io/fs"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -38,6 +41,26 @@ type Options struct {
 	SPA     fs.FS
 }
 
+// SafeRequestID reports whether a client's X-Request-Id may be kept: at
+// most 64 characters of letters, digits and . _ : -.
+func SafeRequestID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._:-", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+func randomRequestID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return enchex.EncodeToString(b)
+}
+
 // New builds the Echo app.
 func New(o Options) *echo.Echo {
 	e := echo.New()
@@ -48,7 +71,17 @@ func New(o Options) *echo.Echo {
 		e.IPExtractor = echo.ExtractIPDirect()
 	}
 	metrics := NewMetrics(o.Registry)
-	e.Use(middleware.RequestID(), metrics.observe, middleware.Recover(), clientInfo)
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		Generator: randomRequestID,
+		// An incoming X-Request-Id is echoed and logged only when it is a
+		// short, safe id; otherwise the request gets a fresh one.
+		Skipper: func(c echo.Context) bool {
+			if id := c.Request().Header.Get(echo.HeaderXRequestID); id != "" && !SafeRequestID(id) {
+				c.Request().Header.Del(echo.HeaderXRequestID)
+			}
+			return false
+		},
+	}), metrics.observe, middleware.Recover(), clientInfo)
 	e.Use(o.Middleware...)
 
 	e.GET("/healthz", func(c echo.Context) error {
