@@ -378,3 +378,21 @@ func TestRequestIDSafe(t *testing.T) {
 		}
 	}
 }
+
+// Low: URLs that every later call would reject are refused when saved.
+func TestConnectionURLsValidatedOnSave(t *testing.T) {
+	env := apptest.Start(t, "sqlite")
+	admin := env.Admin(t)
+	for _, u := range []string{"http://", "https://", "https://tenant.smarthr.jp:99999/api", "https://tenant.smarthr.jp:0/api",
+		"ftp://tenant.smarthr.jp/api", "https://user:pw@tenant.smarthr.jp/api", "https://tenant.smarthr.jp/api?x=1",
+		"https://tenant.smarthr.jp/api#f", "tenant.smarthr.jp/api", "https://tenant smarthr.jp/api", "https://tenant.smarthr.jp:port/api"} {
+		b := connectionBody("tok", "sec")
+		b["smarthr"] = map[string]any{"base_url": u, "access_token": "tok"}
+		if r := admin.Do(t, "PUT", "/api/v1/integrations/jobkan/connection", b); r.Status/100 != 4 || !strings.Contains(string(r.Body), "smarthr.base_url") {
+			t.Errorf("saved %q: %d %s", u, r.Status, r.Body)
+		}
+	}
+	if r := admin.Do(t, "PUT", "/api/v1/integrations/jobkan/connection", connectionBody("tok", "sec")); r.Status != 200 {
+		t.Errorf("a good connection: %d %s", r.Status, r.Body)
+	}
+}

@@ -226,3 +226,17 @@ func TestLoginThrottleRace(t *testing.T) {
 		}
 	})
 }
+
+// Low: weak passwords are refused: short, common, patterns, the e-mail.
+func TestWeakPasswordsRefused(t *testing.T) {
+	for _, pw := range []string{"password", "12345678", "        ", "weak@example.com", "qwertyuiop", "Password1!", "iloveyou123", "aaaaaaaaaaaa", "weakweak"} {
+		if msg := auth.WeakPassword(pw, "weak@example.com"); msg == "" {
+			t.Errorf("%q is accepted", pw)
+		}
+	}
+	for _, pw := range []string{"correct horse battery staple", "Tr0ub4dor&3x", "朝の会議は九時から始まる"} {
+		if msg := auth.WeakPassword(pw, "weak@example.com"); msg != "" {
+			t.Errorf("%q is refused: %s", pw, msg)
+		}
+	}
+}

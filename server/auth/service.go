@@ -112,8 +112,8 @@ func (s *Service) CreateUser(ctx context.Context, email, password, role string) 
 	if role != RoleAdmin && role != RoleViewer {
 		return nil, &InvalidError{"role", "must be admin or viewer"}
 	}
-	if len([]rune(password)) < MinPasswordLength {
-		return nil, &InvalidError{"password", fmt.Sprintf("must have at least %d characters", MinPasswordLength)}
+	if msg := WeakPassword(password, email); msg != "" {
+		return nil, &InvalidError{"password", msg}
 	}
 	if len(password) > 1000 {
 		return nil, &InvalidError{"password", "must have at most 1000 bytes"}
