@@ -396,3 +396,34 @@ func TestConnectionURLsValidatedOnSave(t *testing.T) {
 		t.Errorf("a good connection: %d %s", r.Status, r.Body)
 	}
 }
+
+// Low: HSTS over TLS, and behind a trusted proxy that says https; never
+// because an untrusted client says so.
+func TestHSTS(t *testing.T) {
+	plain := apptest.Start(t, "sqlite")
+	if r := plain.Do(t, "GET", "/healthz", nil); r.Header.Get("Strict-Transport-Security") != "" {
+		t.Error("HSTS over plain HTTP")
+	}
+	if r := plain.Do(t, "GET", "/healthz", nil, "X-Forwarded-Proto", "https"); r.Header.Get("Strict-Transport-Security") != "" {
+		t.Error("HSTS because an untrusted client said https")
+	}
+	proxied := apptest.Start(t, "sqlite", func(c *config.Config) { c.TrustedProxies = []string{"127.0.0.0/8"} })
+	if r := proxied.Do(t, "GET", "/healthz", nil, "X-Forwarded-Proto", "https"); !strings.Contains(r.Header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Errorf("no HSTS behind a trusted proxy over https: %v", r.Header)
+	}
+	if r := proxied.Do(t, "GET", "/healthz", nil); r.Header.Get("Strict-Transport-Security") != "" {
+		t.Error("HSTS behind a trusted proxy over http")
+	}
+	// Direct TLS.
+	srv := httptest.NewUnstartedServer(plain.App.Echo)
+	srv.StartTLS()
+	defer srv.Close()
+	res, err := srv.Client().Get(srv.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if !strings.Contains(res.Header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Errorf("no HSTS over TLS: %v", res.Header)
+	}
+}
