@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -425,5 +426,40 @@ func TestHSTS(t *testing.T) {
 	res.Body.Close()
 	if !strings.Contains(res.Header.Get("Strict-Transport-Security"), "max-age=") {
 		t.Errorf("no HSTS over TLS: %v", res.Header)
+	}
+}
+
+// Low: a request the client abandons is counted as 499, not as a 500.
+func TestAbandonedRequestIs499(t *testing.T) {
+	env := apptest.Start(t, "sqlite", func(c *config.Config) { c.Sandbox, c.SandboxSize = "1", 5 })
+	admin := env.Admin(t)
+	if err := env.App.Sandbox.SetFaults(sandbox.SmartHR, sandbox.Faults{LatencyMS: 3000}); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", env.URL+"/api/v1/integrations/jobkan/diffs?direction=smarthr_to_jobkan&refresh=true", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if res, err := admin.HTTP.Do(req.WithContext(ctx)); err == nil {
+		res.Body.Close()
+		t.Fatalf("the request was answered: %d", res.StatusCode)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		body := string(scrapeMetrics(t, env).Body)
+		if strings.Contains(body, `route="/api/v1/integrations/jobkan/diffs",status="499"`) {
+			if strings.Contains(body, `route="/api/v1/integrations/jobkan/diffs",status="5xx"`) {
+				t.Error("the abandoned request is also a 5xx")
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			for _, l := range strings.Split(body, "\n") {
+				if strings.HasPrefix(l, "hrbridge_http_requests_total") {
+					t.Log(l)
+				}
+			}
+			t.Fatal("the abandoned request is not counted as 499")
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

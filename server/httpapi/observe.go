@@ -36,8 +36,16 @@ func MethodLabel(m string) string {
 	return "OTHER"
 }
 
-// StatusLabel is the status's class ("2xx"); "other" outside 100–599.
+// StatusClientClosed is the status recorded for a request whose client
+// went away before the answer (nginx's 499); nothing is sent.
+const StatusClientClosed = 499
+
+// StatusLabel is the status's class ("2xx"), "499" for a request the client
+// abandoned, "other" outside 100–599.
 func StatusLabel(st int) string {
+	if st == StatusClientClosed {
+		return "499"
+	}
 	if st < 100 || st > 599 {
 		return "other"
 	}
@@ -85,7 +93,13 @@ func (m *Metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
 		err := next(c)
-		if err != nil {
+		// A client that went away before the answer is not a server
+		// failure: counted apart as 499 (nginx's "client closed request")
+		// and logged at INFO, with nothing written back.
+		abandoned := err != nil && c.Request().Context().Err() != nil && !c.Response().Committed
+		if abandoned {
+			c.Response().Status = StatusClientClosed
+		} else if err != nil {
 			c.Error(err) // render now so that the status below is the real one
 		}
 		route := m.routeLabel(c)
@@ -97,6 +111,9 @@ func (m *Metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		level := slog.LevelInfo
 		if st >= 500 {
 			level = slog.LevelError
+		}
+		if abandoned {
+			slog.InfoContext(c.Request().Context(), "client closed the request", "request_id", requestID(c), "err", err)
 		}
 		slog.Log(c.Request().Context(), level, "http request",
 			"request_id", requestID(c), "method", method, "route", route,
