@@ -463,3 +463,44 @@ func TestAbandonedRequestIs499(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// Low: /metrics is not public: loopback only by default, a bearer token
+// with HRBRIDGE_METRICS_TOKEN, or only on HRBRIDGE_METRICS_ADDR.
+func TestMetricsNotPublic(t *testing.T) {
+	local := apptest.Start(t, "sqlite")
+	if r := local.Do(t, "GET", "/metrics", nil); r.Status != 200 {
+		t.Errorf("loopback, no token configured: %d", r.Status)
+	}
+	if r := local.Do(t, "GET", "/metrics", nil, "X-Forwarded-For", "198.51.100.1"); r.Status != 401 {
+		t.Errorf("through a proxy, no token configured: %d", r.Status)
+	}
+	const token = "metrics-token-0123456789"
+	tok := apptest.Start(t, "sqlite", func(c *config.Config) { c.MetricsToken = token })
+	if r := tok.Do(t, "GET", "/metrics", nil); r.Status != 401 {
+		t.Errorf("no token: %d", r.Status)
+	}
+	if r := tok.Do(t, "GET", "/metrics", nil, "Authorization", "Bearer wrong-token-0123456789"); r.Status != 401 {
+		t.Errorf("wrong token: %d", r.Status)
+	}
+	if r := tok.Do(t, "GET", "/metrics", nil, "Authorization", "Bearer "+token); r.Status != 200 || !strings.Contains(string(r.Body), "hrbridge_http_requests_total") {
+		t.Errorf("the token: %d", r.Status)
+	}
+	sep := apptest.Start(t, "sqlite", func(c *config.Config) { c.MetricsAddr = "127.0.0.1:0" })
+	if r := sep.Do(t, "GET", "/metrics", nil); r.Status != 404 {
+		t.Errorf("/metrics on the main listener with its own address: %d", r.Status)
+	}
+	var u string
+	for i := 0; i < 50 && u == ""; i++ {
+		time.Sleep(20 * time.Millisecond)
+		u = sep.App.MetricsURL()
+	}
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(b), "go_goroutines") {
+		t.Errorf("the metrics listener: %d", res.StatusCode)
+	}
+}

@@ -53,6 +53,13 @@ type Config struct {
 	// for providers reached through an on-premises proxy; off, only public
 	// addresses and the sandbox are reached (docs/security.md).
 	AllowPrivateProviders bool
+	// MetricsAddr, when set (HRBRIDGE_METRICS_ADDR), serves /metrics on its
+	// own listener there and not on Addr.
+	MetricsAddr string
+	// MetricsToken, when set (HRBRIDGE_METRICS_TOKEN), is the bearer token
+	// /metrics on Addr needs. With neither, /metrics on Addr answers only
+	// direct loopback peers (docs/security.md).
+	MetricsToken string
 }
 
 // FromEnv reads the configuration; getenv is os.Getenv outside tests.
@@ -106,6 +113,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		}
 	}
 	c.ShutdownTimeout = 30 * time.Second
+	c.MetricsAddr = get("HRBRIDGE_METRICS_ADDR", "")
+	c.MetricsToken = get("HRBRIDGE_METRICS_TOKEN", "")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return c, fmt.Errorf("HRBRIDGE_METRICS_TOKEN must have at least 16 characters")
+	}
 	switch v := get("HRBRIDGE_ALLOW_PRIVATE_PROVIDERS", "0"); strings.ToLower(v) {
 	case "1", "true", "yes", "on":
 		c.AllowPrivateProviders = true

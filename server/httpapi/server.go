@@ -6,6 +6,8 @@ package httpapi
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
+	"net"
 	enchex "encoding/hex"
 	"io/fs"
 	"net/http"
@@ -36,9 +38,45 @@ type Options struct {
 	// IPExtractor names the client of a request (see IPExtractor); nil means
 	// the TCP peer, never a header the client could forge.
 	IPExtractor echo.IPExtractor
+	// Metrics says who may read /metrics on this listener (MetricsGuard);
+	// nil: nobody (it is served on a listener of its own).
+	Metrics echo.MiddlewareFunc
 	// Sandbox, when set, is mounted at /sandbox/ (the provider simulators).
 	Sandbox http.Handler
 	SPA     fs.FS
+}
+
+// MetricsGuard lets a request read /metrics when it carries the bearer
+// token, or, with no token configured, when it comes straight from a
+// loopback peer (no proxy header): make run's local Prometheus. Anyone else
+// gets a 401 problem: the metrics describe the service's traffic.
+func MetricsGuard(token string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if token != "" {
+				got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+				if ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1 {
+					return next(c)
+				}
+				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="hrbridge-metrics"`)
+				return problem.New(http.StatusUnauthorized, "/metrics needs the HRBRIDGE_METRICS_TOKEN bearer token.")
+			}
+			host, _, _ := net.SplitHostPort(r.RemoteAddr)
+			ip := net.ParseIP(host)
+			if ip != nil && ip.IsLoopback() && r.Header.Get("X-Forwarded-For") == "" && r.Header.Get("Forwarded") == "" && r.Header.Get("X-Real-Ip") == "" {
+				return next(c)
+			}
+			return problem.New(http.StatusUnauthorized, "/metrics answers only local requests unless HRBRIDGE_METRICS_TOKEN or HRBRIDGE_METRICS_ADDR is set.")
+		}
+	}
+}
+
+// MetricsHandler serves the registry alone (HRBRIDGE_METRICS_ADDR).
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
 }
 
 // SafeRequestID reports whether a client's X-Request-Id may be kept: at
@@ -95,7 +133,11 @@ func New(o Options) *echo.Echo {
 		}
 		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 	})
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})))
+	if o.Metrics != nil {
+		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})), o.Metrics)
+	} else {
+		e.GET("/metrics", func(echo.Context) error { return echo.ErrNotFound })
+	}
 	e.GET("/api/docs", docsPage(o.Spec))
 
 	g := e.Group(APIPrefix, o.Spec.findRoute)
