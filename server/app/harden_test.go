@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"hrbridge/server/store"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -503,4 +505,44 @@ func TestMetricsNotPublic(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(string(b), "go_goroutines") {
 		t.Errorf("the metrics listener: %d", res.StatusCode)
 	}
+}
+
+// Low: on PostgreSQL, a connection the server dropped (a restart, a
+// failover, pg_terminate_backend, idle_session_timeout) does not turn the
+// next request into a 500: the statement runs again on a fresh connection
+// (store.retryConnector). Here the server drops connections idle for
+// 200 ms, sooner than the driver's own check of one idle for a second.
+func TestPostgresDroppedConnections(t *testing.T) {
+	env := apptest.Start(t, store.Postgres, func(c *config.Config) { c.DatabaseURL += sep(c.DatabaseURL) + "options=-c%20idle_session_timeout%3D200" })
+	admin := env.Admin(t)
+	tok := env.Token(t, "read")
+	for round := 0; round < 4; round++ {
+		var wg gosync.WaitGroup
+		for i := 0; i < 6; i++ {
+			wg.Add(1)
+			go func() { defer wg.Done(); admin.Do(t, "GET", "/api/v1/api-tokens", nil) }()
+		}
+		wg.Wait()
+		time.Sleep(500 * time.Millisecond)
+		for _, p := range []string{"/api/v1/me", "/api/v1/api-tokens", "/api/v1/imports", "/api/v1/notifications", "/api/v1/audit-events"} {
+			if r := admin.Do(t, "GET", p, nil); r.Status != 200 {
+				t.Errorf("round %d, after the server dropped idle connections: GET %s = %d %s", round, p, r.Status, r.Body)
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+		if r := env.DoToken(t, tok, "GET", "/api/v1/imports", nil); r.Status != 200 {
+			t.Errorf("round %d: token GET /imports = %d %s", round, r.Status, r.Body)
+		}
+		time.Sleep(500 * time.Millisecond)
+		if r := admin.Do(t, "POST", "/api/v1/api-tokens", map[string]any{"name": fmt.Sprintf("after drop %d", round), "scopes": []string{"read"}}); r.Status != 201 {
+			t.Errorf("round %d: a write after the server dropped idle connections = %d %s", round, r.Status, r.Body)
+		}
+	}
+}
+
+func sep(u string) string {
+	if strings.Contains(u, "?") {
+		return "&"
+	}
+	return "?"
 }
