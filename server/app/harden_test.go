@@ -513,7 +513,9 @@ func TestMetricsNotPublic(t *testing.T) {
 // (store.retryConnector). Here the server drops connections idle for
 // 200 ms, sooner than the driver's own check of one idle for a second.
 func TestPostgresDroppedConnections(t *testing.T) {
-	env := apptest.Start(t, store.Postgres, func(c *config.Config) { c.DatabaseURL += sep(c.DatabaseURL) + "options=-c%20idle_session_timeout%3D200" })
+	env := apptest.Start(t, store.Postgres, func(c *config.Config) {
+		c.DatabaseURL += sep(c.DatabaseURL) + "options=-c%20idle_session_timeout%3D200"
+	})
 	admin := env.Admin(t)
 	tok := env.Token(t, "read")
 	for round := 0; round < 4; round++ {
