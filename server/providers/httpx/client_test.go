@@ -352,3 +352,31 @@ func TestRetryAfterParsing(t *testing.T) {
 		}
 	}
 }
+
+// Low: redaction is structural, not only by the exact secret: a provider
+// that echoes a credential transformed (another token, base64, a JWT) gets
+// it stripped by shape; record ids (UUIDs) and words stay.
+func TestTokenLikeTextStripped(t *testing.T) {
+	other := "hrb_Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg"
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(400)
+		json.NewEncoder(w).Encode(map[string]any{"code": 1, "type": "bad_request",
+			"message": "token " + other + " or Bearer abc.def rejected; jwt " + jwt + "; crew 0b5e4f36-2f1a-4c57-9d4e-3f1f1f1f1f1f 社員番号 A001 は不正です"})
+	}))
+	defer srv.Close()
+	_, err := newClient(Config{MaxAttempts: 1}).DoJSON(context.Background(),
+		Request{Method: "GET", URL: srv.URL + "/v1/crews", Header: http.Header{"Authorization": {"Bearer mine-0123456789"}}}, nil)
+	msg := err.Error()
+	for _, leak := range []string{other, jwt, "abc.def"} {
+		if strings.Contains(msg, leak) {
+			t.Errorf("%q leaks %q", msg, leak)
+		}
+	}
+	for _, keep := range []string{"0b5e4f36-2f1a-4c57-9d4e-3f1f1f1f1f1f", "社員番号 A001 は不正です", "rejected"} {
+		if !strings.Contains(msg, keep) {
+			t.Errorf("%q lost %q", msg, keep)
+		}
+	}
+}
