@@ -41,7 +41,7 @@ func (a *App) setupAccess(ctx context.Context, h *httpapi.Handlers) error {
 // headers and the body limit on every request, authentication and
 // x-permission on every API operation, and the client address extractor.
 func (a *App) withAccess(o httpapi.Options) httpapi.Options {
-	o.Middleware = append([]echo.MiddlewareFunc{httpapi.SecurityHeaders, httpapi.BodyLimit()}, o.Middleware...)
+	o.Middleware = append([]echo.MiddlewareFunc{httpapi.SecurityHeaders, httpapi.HSTS(a.Cfg.TrustedProxies), httpapi.BodyLimit()}, o.Middleware...)
 	o.Auth = (&httpapi.Authenticator{Service: a.Auth}).Middleware
 	// config.FromEnv has checked the CIDRs.
 	o.IPExtractor, _ = httpapi.IPExtractor(a.Cfg.TrustedProxies)

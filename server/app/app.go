@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -37,11 +38,13 @@ type App struct {
 	Audit   *audit.Log    // the audit log: a.Audit.Record(ctx, action, target, detail)
 	Auth    *auth.Service // users, sessions, API tokens
 
-	Conns     *integration.Service
-	Snapshots *diffs.Snapshots
-	Sandbox   *sandbox.Sandbox // the simulators mounted in this process (HRBRIDGE_SANDBOX=1), or nil
-	Imports   *imports.Service // imports, their jobs (River) and the notifications
-	stop      []func(context.Context) error
+	Conns      *integration.Service
+	Snapshots  *diffs.Snapshots
+	Sandbox    *sandbox.Sandbox // the simulators mounted in this process (HRBRIDGE_SANDBOX=1), or nil
+	Imports    *imports.Service // imports, their jobs (River) and the notifications
+	Registry   *prometheus.Registry
+	metricsURL atomic.Value // string: where Serve serves /metrics with HRBRIDGE_METRICS_ADDR
+	stop       []func(context.Context) error
 }
 
 // New opens and migrates the database and builds every service.
@@ -80,13 +83,24 @@ func New(ctx context.Context, cfg config.Config) (*App, error) {
 		Ready:    st.Ready,
 		SPA:      frontend.Dist(),
 		Sandbox:  a.sandboxHandler(),
+		Metrics:  a.metricsGuard(),
 	}))
+	a.Registry = reg
 	if err := a.setupImports(ctx, handlers); err != nil {
 		a.Close(ctx)
 		return nil, err
 	}
 	reg.MustRegister(imports.Collector(st.DB), a.Conns.Collector())
 	return a, nil
+}
+
+// metricsGuard: /metrics on the main listener behind HRBRIDGE_METRICS_TOKEN
+// (or loopback only); not there at all with HRBRIDGE_METRICS_ADDR.
+func (a *App) metricsGuard() echo.MiddlewareFunc {
+	if a.Cfg.MetricsAddr != "" {
+		return nil
+	}
+	return httpapi.MetricsGuard(a.Cfg.MetricsToken)
 }
 
 func (a *App) sandboxHandler() http.Handler {
@@ -127,8 +141,24 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:  2 * time.Minute,
 	}
 	slog.Info("hrbridge listening", "addr", ln.Addr().String(), "database", string(a.Store.Dialect))
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if a.Cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", a.Cfg.MetricsAddr)
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("listen on HRBRIDGE_METRICS_ADDR %s: %w", a.Cfg.MetricsAddr, err)
+		}
+		msrv := &http.Server{Handler: httpapi.MetricsHandler(a.Registry), ReadHeaderTimeout: 10 * time.Second}
+		defer msrv.Close()
+		a.metricsURL.Store("http://" + mln.Addr().String() + "/metrics")
+		slog.Info("metrics listening", "addr", mln.Addr().String())
+		go func() {
+			if err := msrv.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -145,6 +175,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		err = nil
 	}
 	return err
+}
+
+// MetricsURL is where /metrics is served on its own listener
+// (HRBRIDGE_METRICS_ADDR) once Serve has started, else "".
+func (a *App) MetricsURL() string {
+	u, _ := a.metricsURL.Load().(string)
+	return u
 }
 
 // Close stops the background work and closes the database, newest first.

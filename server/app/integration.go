@@ -18,6 +18,7 @@ func (a *App) setupIntegration(h *httpapi.Handlers) {
 	}
 	a.Conns = integration.New(a.Store, a.Secrets, root)
 	a.Conns.Zone = a.Cfg.TimeZone
+	a.Conns.Guard.AllowPrivate = a.Cfg.AllowPrivateProviders
 	a.Conns.HTTP.RetryBudget = a.Cfg.ProviderRetryBudget
 	a.Snapshots = diffs.New(a.Conns, a.Cfg.DiffSnapshotTTL, diffs.FromStore(a.Store))
 	h.Integration = httpapi.Integration{Conns: a.Conns, Snapshots: a.Snapshots, Audit: a.Audit}

@@ -99,7 +99,10 @@ func startSandbox(b *testing.B, size int) string {
 	b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	url := "http://" + addr
 	for i := 0; ; i++ {
-		res, err := http.Post(url+sandbox.SmartHRBase+"/_sandbox/reset", "application/json", strings.NewReader(fmt.Sprintf(`{"seed":1,"size":%d}`, size)))
+		req, _ := http.NewRequest("POST", url+sandbox.SmartHRBase+"/_sandbox/reset", strings.NewReader(fmt.Sprintf(`{"seed":1,"size":%d}`, size)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(sandbox.ControlHeader, "1")
+		res, err := http.DefaultClient.Do(req)
 		if err == nil {
 			res.Body.Close()
 			break
@@ -111,6 +114,8 @@ func startSandbox(b *testing.B, size int) string {
 	}
 	for _, base := range []string{sandbox.SmartHRBase, sandbox.JobkanBase} {
 		req, _ := http.NewRequest("PUT", url+base+"/_sandbox/faults", strings.NewReader(`{"per_second":0,"per_hour":0}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(sandbox.ControlHeader, "1")
 		res, err := http.DefaultClient.Do(req)
 		if err != nil || res.StatusCode != 200 {
 			b.Fatalf("lift the simulator's limits: %v %v", err, res)

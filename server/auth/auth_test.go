@@ -3,7 +3,9 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -156,4 +158,85 @@ func TestServiceSessionsAndThrottling(t *testing.T) {
 			t.Fatalf("after the oldest failure left the window: %v", err)
 		}
 	})
+}
+
+// TestLoginThrottleRace: concurrent wrong passwords for one account are
+// counted before any password is checked, so at most AccountLimit of them
+// are checked (issue 14 item 1), and one address hammering one account does
+// not lock every other user behind that address out.
+func TestLoginThrottleRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		svc := auth.NewService(st)
+		for _, e := range []string{"victim@example.com", "colleague@example.com"} {
+			if _, err := svc.CreateUser(ctx, e, "a long good passphrase", auth.RoleAdmin); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := auth.Client{IP: "203.0.113.9"}
+		const n = 30
+		var (
+			wg        gosync.WaitGroup
+			mu        gosync.Mutex
+			bad, thr  int
+			start     = make(chan struct{})
+			otherErrs []error
+		)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, err := svc.Login(ctx, "victim@example.com", "wrong password", c, "")
+				var te *auth.ThrottledError
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case errors.Is(err, auth.ErrBadCredentials):
+					bad++
+				case errors.As(err, &te):
+					thr++
+				default:
+					otherErrs = append(otherErrs, err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if len(otherErrs) > 0 {
+			t.Fatalf("unexpected errors: %v", otherErrs)
+		}
+		if bad > auth.DefaultAccountLimit || bad+thr != n {
+			t.Fatalf("%d passwords checked (401) and %d throttled, want at most %d checked", bad, thr, auth.DefaultAccountLimit)
+		}
+		// A colleague behind the same address still signs in.
+		if _, err := svc.Login(ctx, "colleague@example.com", "a long good passphrase", c, ""); err != nil {
+			t.Fatalf("another user behind the same address: %v", err)
+		}
+		// Spraying many accounts from one address still hits the address limit.
+		var te *auth.ThrottledError
+		for i := 0; i < auth.DefaultAddressLimit+1; i++ {
+			_, err := svc.Login(ctx, fmt.Sprintf("nobody%d@example.com", i), "wrong password", auth.Client{IP: "198.51.100.20"}, "")
+			if errors.As(err, &te) {
+				break
+			}
+		}
+		if te == nil || te.By != "address" {
+			t.Fatalf("spraying %d accounts from one address was never throttled: %v", auth.DefaultAddressLimit+1, te)
+		}
+	})
+}
+
+// Low: weak passwords are refused: short, common, patterns, the e-mail.
+func TestWeakPasswordsRefused(t *testing.T) {
+	for _, pw := range []string{"password", "12345678", "        ", "weak@example.com", "qwertyuiop", "Password1!", "iloveyou123", "aaaaaaaaaaaa", "weakweak"} {
+		if msg := auth.WeakPassword(pw, "weak@example.com"); msg == "" {
+			t.Errorf("%q is accepted", pw)
+		}
+	}
+	for _, pw := range []string{"correct horse battery staple", "Tr0ub4dor&3x", "朝の会議は九時から始まる"} {
+		if msg := auth.WeakPassword(pw, "weak@example.com"); msg != "" {
+			t.Errorf("%q is refused: %s", pw, msg)
+		}
+	}
 }

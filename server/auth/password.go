@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -27,6 +28,36 @@ const (
 
 // MinPasswordLength is the shortest password accepted for a new user.
 const MinPasswordLength = 8
+
+// MinPasswordScore is the lowest zxcvbn score (0–4) a new password may have:
+// 2 means at least about a million guesses against zxcvbn's lists of
+// common passwords, words, names, keyboard patterns, repeats and dates.
+const MinPasswordScore = 2
+
+// WeakPassword says why a password is too easy to guess ("" when it is
+// not): shorter than MinPasswordLength, or a common password, a pattern, or
+// close to the e-mail (NIST SP 800-63B §5.1.1.2 asks for a check against
+// such lists). The check is zxcvbn's (github.com/trustelem/zxcvbn, a port
+// of Dropbox's estimator with its frequency lists).
+func WeakPassword(password, email string) string {
+	if len([]rune(password)) < MinPasswordLength {
+		return fmt.Sprintf("must have at least %d characters", MinPasswordLength)
+	}
+	if strings.TrimSpace(password) == "" {
+		return "must not be only spaces"
+	}
+	var inputs []string
+	if email != "" {
+		local, domain, _ := strings.Cut(email, "@")
+		inputs = []string{email, local, domain, "hrbridge", "smarthr", "jobkan"}
+	}
+	if len(password) <= 100 { // zxcvbn's time grows with length; long ones are not common
+		if r := zxcvbn.PasswordStrength(password, inputs); r.Score < MinPasswordScore {
+			return "is too easy to guess (a common password, a pattern or close to the e-mail); use a longer passphrase"
+		}
+	}
+	return ""
+}
 
 // HashPassword returns an argon2id hash in the PHC string format,
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>.

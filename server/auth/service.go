@@ -112,8 +112,8 @@ func (s *Service) CreateUser(ctx context.Context, email, password, role string) 
 	if role != RoleAdmin && role != RoleViewer {
 		return nil, &InvalidError{"role", "must be admin or viewer"}
 	}
-	if len([]rune(password)) < MinPasswordLength {
-		return nil, &InvalidError{"password", fmt.Sprintf("must have at least %d characters", MinPasswordLength)}
+	if msg := WeakPassword(password, email); msg != "" {
+		return nil, &InvalidError{"password", msg}
 	}
 	if len(password) > 1000 {
 		return nil, &InvalidError{"password", "must have at most 1000 bytes"}
@@ -159,19 +159,23 @@ type NewSession struct {
 // Login checks the e-mail and password and starts a new session. previous,
 // the session cookie the browser already had (if any), is revoked: each
 // sign-in gets a fresh session id (no session fixation). Too many failures
-// for the account or the client address is a *ThrottledError, checked
-// before the password.
+// for the account or the client address is a *ThrottledError, decided
+// before the password is checked: the attempt is first reserved (recorded as
+// a failure, atomically with the count, see store.LoginLocked), so that
+// concurrent attempts cannot all pass the check; a successful one then
+// removes its reservation.
 func (s *Service) Login(ctx context.Context, email, password string, c Client, previous string) (*NewSession, error) {
 	email = NormalizeEmail(email)
 	now := s.now()
-	if err := s.throttled(ctx, email, c.IP, now); err != nil {
+	attempt, err := s.reserve(ctx, email, c.IP, now)
+	if err != nil {
 		return nil, err
 	}
 	u, err := s.st.UserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		burnPasswordCheck(password)
-		return nil, s.failed(ctx, email, c.IP, now)
+		return nil, s.failed(ctx, now)
 	case err != nil:
 		return nil, err
 	}
@@ -180,7 +184,10 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client, p
 		return nil, fmt.Errorf("verify the password of %s: %w", u.Email, err)
 	}
 	if !ok {
-		return nil, s.failed(ctx, email, c.IP, now)
+		return nil, s.failed(ctx, now)
+	}
+	if err := s.st.DeleteLoginFailure(ctx, attempt); err != nil {
+		slog.WarnContext(ctx, "forget the reserved sign-in attempt", "err", err)
 	}
 	if err := s.st.ClearLoginFailures(ctx, email); err != nil {
 		slog.WarnContext(ctx, "clear login failures", "err", err)
@@ -206,30 +213,33 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client, p
 	return ns, nil
 }
 
-func (s *Service) failed(ctx context.Context, email, ip string, now time.Time) error {
-	if err := s.st.AddLoginFailure(ctx, email, ip, now); err != nil {
-		return err
-	}
+// failed ends a failed sign-in: its reservation stays as the failure.
+func (s *Service) failed(ctx context.Context, now time.Time) error {
 	if err := s.st.PruneLoginFailures(ctx, now.Add(-s.ThrottleWindow)); err != nil {
 		slog.WarnContext(ctx, "prune login failures", "err", err)
 	}
 	return ErrBadCredentials
 }
 
-// throttled is a *ThrottledError when the account or the address has
-// reached its limit of failures within the window.
-func (s *Service) throttled(ctx context.Context, email, ip string, now time.Time) error {
+// reserve checks the limits and, below them, records this attempt as a
+// failure, in one transaction locked per account and per address; it returns
+// the reservation's id. The limits are:
+//   - per account: AccountLimit failures within the window;
+//   - per address: failures for AddressLimit distinct accounts within the
+//     window (password spraying). Repeated failures for one account count
+//     once, so one client hammering one account does not lock every other
+//     user behind the same address (or proxy) out; and an account that has
+//     signed in from this address within the session lifetime is not held
+//     back by the address's limit at all (its own limit still applies).
+func (s *Service) reserve(ctx context.Context, email, ip string, now time.Time) (int64, error) {
 	since := now.Add(-s.ThrottleWindow)
-	var worst *ThrottledError
-	check := func(key string, byIP bool, limit int, by string) error {
-		if limit <= 0 || key == "" {
-			return nil
-		}
-		n, nth, err := s.st.LoginFailureWindow(ctx, key, byIP, since, limit)
-		if err != nil {
-			return err
-		}
-		if n >= int64(limit) {
+	var id int64
+	err := s.st.LoginLocked(ctx, email, ip, func(tx *store.Store) error {
+		var worst *ThrottledError
+		over := func(n int64, nth time.Time, limit int, by string) {
+			if n < int64(limit) {
+				return
+			}
 			wait := nth.Add(s.ThrottleWindow).Sub(now)
 			if wait < time.Second {
 				wait = time.Second
@@ -238,18 +248,36 @@ func (s *Service) throttled(ctx context.Context, email, ip string, now time.Time
 				worst = &ThrottledError{RetryAfter: wait, By: by}
 			}
 		}
-		return nil
-	}
-	if err := check(email, false, s.AccountLimit, "account"); err != nil {
+		if s.AccountLimit > 0 && email != "" {
+			n, nth, err := tx.LoginFailureWindow(ctx, email, false, since, s.AccountLimit)
+			if err != nil {
+				return err
+			}
+			over(n, nth, s.AccountLimit, "account")
+		}
+		if s.AddressLimit > 0 && ip != "" && worst == nil {
+			n, nth, err := tx.LoginFailureAccounts(ctx, ip, since, s.AddressLimit)
+			if err != nil {
+				return err
+			}
+			if n >= int64(s.AddressLimit) {
+				known, err := tx.SignedInFrom(ctx, email, ip, now.Add(-s.SessionLifetime))
+				if err != nil {
+					return err
+				}
+				if !known {
+					over(n, nth, s.AddressLimit, "address")
+				}
+			}
+		}
+		if worst != nil {
+			return worst
+		}
+		var err error
+		id, err = tx.AddLoginFailure(ctx, email, ip, now)
 		return err
-	}
-	if err := check(ip, true, s.AddressLimit, "address"); err != nil {
-		return err
-	}
-	if worst != nil {
-		return worst
-	}
-	return nil
+	})
+	return id, err
 }
 
 // SessionAuth is an authenticated session: who, and the hash of its CSRF token.

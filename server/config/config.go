@@ -52,6 +52,18 @@ type Config struct {
 	// separated CIDRs) whose X-Forwarded-For names the client; empty means
 	// the client is the TCP peer.
 	TrustedProxies []string
+	// AllowPrivateProviders lets the provider clients connect to loopback,
+	// private and link-local addresses (HRBRIDGE_ALLOW_PRIVATE_PROVIDERS=1),
+	// for providers reached through an on-premises proxy; off, only public
+	// addresses and the sandbox are reached (docs/security.md).
+	AllowPrivateProviders bool
+	// MetricsAddr, when set (HRBRIDGE_METRICS_ADDR), serves /metrics on its
+	// own listener there and not on Addr.
+	MetricsAddr string
+	// MetricsToken, when set (HRBRIDGE_METRICS_TOKEN), is the bearer token
+	// /metrics on Addr needs. With neither, /metrics on Addr answers only
+	// direct loopback peers (docs/security.md).
+	MetricsToken string
 }
 
 // FromEnv reads the configuration; getenv is os.Getenv outside tests.
@@ -109,6 +121,18 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("HRBRIDGE_PROVIDER_RETRY_BUDGET must be a duration of at least 1s (e.g. 3m), got %q", budget)
 	}
 	c.ShutdownTimeout = 30 * time.Second
+	c.MetricsAddr = get("HRBRIDGE_METRICS_ADDR", "")
+	c.MetricsToken = get("HRBRIDGE_METRICS_TOKEN", "")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return c, fmt.Errorf("HRBRIDGE_METRICS_TOKEN must have at least 16 characters")
+	}
+	switch v := get("HRBRIDGE_ALLOW_PRIVATE_PROVIDERS", "0"); strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		c.AllowPrivateProviders = true
+	case "0", "false", "no", "off":
+	default:
+		return c, fmt.Errorf("HRBRIDGE_ALLOW_PRIVATE_PROVIDERS must be 1 or 0, got %q", v)
+	}
 	if c.AdminEmail != "" && c.AdminPassword == "" {
 		return c, fmt.Errorf("HRBRIDGE_ADMIN_EMAIL is set but HRBRIDGE_ADMIN_PASSWORD is empty")
 	}

@@ -206,6 +206,22 @@ type cursor struct {
 	S string `json:"s"`
 }
 
+// valid reports whether a decoded cursor could have been made by Page: the
+// exact encoding Page gives, a real snapshot time, an index inside this
+// snapshot when it is this snapshot's, and a last item.
+func (c cursor) valid(text string, sn *Snapshot, n int) bool {
+	raw, _ := json.Marshal(c)
+	switch {
+	case base64.RawURLEncoding.EncodeToString(raw) != text:
+		return false
+	case c.G <= 0 || c.G > time.Now().Add(time.Hour).UnixNano() || c.I < 0:
+		return false
+	case c.G == sn.GeneratedAt.UnixNano() && c.I > n:
+		return false
+	}
+	return c.N != "" || c.S != ""
+}
+
 // Page returns the matching items after the cursor, in order, and the cursor
 // of the next page ("" at the end). A cursor from an older snapshot resumes
 // after the same employee.
@@ -219,7 +235,7 @@ func (sn *Snapshot) Page(q Query) ([]*sync.Item, string, error) {
 		if err == nil {
 			err = json.Unmarshal(raw, &c)
 		}
-		if err != nil {
+		if err != nil || !c.valid(q.Cursor, sn, len(items)) {
 			return nil, "", problem.BadRequest("The cursor is not one this API gave.", problem.FieldError{Location: "query.cursor", Message: "malformed"})
 		}
 		if c.G == sn.identity() && c.I >= 0 && c.I <= len(items) {

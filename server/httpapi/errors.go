@@ -46,6 +46,9 @@ func toProblem(err error) *problem.Problem {
 	switch {
 	case errors.As(err, &p):
 		return p
+	case errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge:
+		// also when the spec validator was the one reading the body
+		return problem.New(he.Code, "The request body is too large.")
 	case errors.As(err, &re), errors.As(err, &me):
 		errs := fieldErrors(err)
 		return problem.BadRequest(summarise(errs), errs...)

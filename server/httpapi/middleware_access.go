@@ -50,6 +50,44 @@ func SecurityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// HSTSHeader is sent on every response that came over HTTPS.
+const HSTSHeader = "max-age=31536000; includeSubDomains"
+
+// HSTS sets Strict-Transport-Security on responses to requests that came
+// over TLS, directly or through one of the trusted proxies (CIDRs) that
+// says X-Forwarded-Proto: https. From anyone else the header is not
+// believed: over plain HTTP, HSTS is meaningless and browsers ignore it.
+func HSTS(trustedProxies []string) echo.MiddlewareFunc {
+	var nets []*net.IPNet
+	for _, s := range trustedProxies {
+		if _, n, err := net.ParseCIDR(s); err == nil {
+			nets = append(nets, n)
+		}
+	}
+	trusted := func(r *http.Request) bool {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			return false
+		}
+		ip := net.ParseIP(host)
+		for _, n := range nets {
+			if ip != nil && n.Contains(ip) {
+				return true
+			}
+		}
+		return false
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if r.TLS != nil || (strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") && trusted(r)) {
+				c.Response().Header().Set("Strict-Transport-Security", HSTSHeader)
+			}
+			return next(c)
+		}
+	}
+}
+
 // BodyLimit refuses request bodies over MaxBodyBytes with a 413 problem,
 // by Content-Length at once and by counting when the body is streamed.
 func BodyLimit() echo.MiddlewareFunc {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path"
 	"strings"
 	"sync"
 
@@ -96,6 +97,12 @@ func (s *Spec) validate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		route := RouteOf(c)
 		params, _ := c.Get("openapi.params").(map[string]string)
+		if route == nil || route.Operation == nil {
+			return errNoOperation
+		}
+		if err := checkInput(c, route.PathItem, route.Operation, params); err != nil {
+			return err
+		}
 		in := &openapi3filter.RequestValidationInput{
 			Request:    c.Request(),
 			PathParams: params,
@@ -112,5 +119,10 @@ func (s *Spec) validate(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// isAPI tells API paths (JSON errors, never the SPA) from the rest.
-func isAPI(path string) bool { return path == "/api" || strings.HasPrefix(path, "/api/") }
+// isAPI tells API paths (JSON errors, never the SPA) from the rest, in any
+// letter case and however the path is spelled (/API/V1/ME, //api/..,
+// /x/../api): none of them is the SPA.
+func isAPI(p string) bool {
+	p = strings.ToLower(path.Clean("/" + p))
+	return p == "/api" || strings.HasPrefix(p, "/api/")
+}

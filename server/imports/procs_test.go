@@ -186,6 +186,7 @@ func control(t *testing.T, method, url string, in any, out ...any) {
 	}
 	req, _ := http.NewRequest(method, url, &body)
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(sandbox.ControlHeader, "1")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"time"
 
+	"github.com/google/uuid"
 	"gorm.io/gorm"
 
 	"hrbridge/server/problem"
@@ -42,10 +44,29 @@ func encodeCursor(v any) string {
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
+// decodeCursor reads a cursor made by encodeCursor. One that does not
+// decode, is not byte for byte what encodeCursor makes of its own value
+// (edited by hand), or names an impossible position is a 400, never an
+// empty page.
 func decodeCursor(s string, v any) error {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err == nil {
 		err = json.Unmarshal(raw, v)
+	}
+	if err == nil && encodeCursor(reflect.ValueOf(v).Elem().Interface()) != s {
+		err = errors.New("not canonical")
+	}
+	if err == nil {
+		switch c := v.(type) {
+		case *timeCursor:
+			if c.T.IsZero() || c.T.After(time.Now().Add(time.Hour)) || uuid.Validate(c.I) != nil {
+				err = errors.New("impossible position")
+			}
+		case *positionCursor:
+			if c.P < 0 {
+				err = errors.New("impossible position")
+			}
+		}
 	}
 	if err != nil {
 		return problem.BadRequest("The cursor is not one this API gave.", problem.FieldError{Location: "query.cursor", Message: "malformed"})

@@ -12,7 +12,9 @@
 package sandbox
 
 import (
+	"mime"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -78,7 +80,32 @@ func New(opts Options) *Sandbox {
 }
 
 // Handler serves both simulators at their full paths.
-func (s *Sandbox) Handler() http.Handler { return s.mux }
+func (s *Sandbox) Handler() http.Handler { return controlGuard(s.mux) }
+
+// ControlHeader must be sent (any value) with every write to a control
+// endpoint (POST/PUT under _sandbox/), together with a JSON body's
+// Content-Type: an HTML form or a cross-site text/plain POST can send
+// neither, and a cross-site script cannot set the header without a CORS
+// preflight, which the simulators never grant.
+const ControlHeader = "X-Sandbox-Control"
+
+func controlGuard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "/_sandbox/") && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if r.Header.Get(ControlHeader) == "" {
+				writeJSON(w, http.StatusForbidden, map[string]string{"error": "control requests need the " + ControlHeader + " header"})
+				return
+			}
+			if ct := r.Header.Get("Content-Type"); ct != "" || r.ContentLength > 0 {
+				if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+					writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "control requests take application/json"})
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
 
 // Reset loads the scenario (seed, size) into both simulators and clears their
 // writes and counters; faults stay as set. The scenario is the messy one

@@ -60,6 +60,10 @@ func (e *env) do(method, path string, header map[string]string, body string) ans
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
+	if strings.Contains(path, "/_sandbox/") && header == nil {
+		req.Header.Set(ControlHeader, "1")
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
@@ -511,5 +515,28 @@ func TestInjected429AsksForOneSecond(t *testing.T) {
 	a = e.jobkan(tok, "GET", "/employees", "")
 	if a.status != 429 || a.header.Get("Retry-After") != "1" {
 		t.Fatalf("Jobkan: %d %v", a.status, a.header)
+	}
+}
+
+// Low: a cross-site form or text/plain POST cannot drive the control
+// surface: writes need a JSON Content-Type and the X-Sandbox-Control header.
+func TestControlNeedsJSONAndHeader(t *testing.T) {
+	e := newEnv(t, 3)
+	for _, c := range []struct {
+		header map[string]string
+		want   int
+	}{
+		{map[string]string{"Content-Type": "text/plain"}, 403},
+		{map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 403},
+		{map[string]string{"Content-Type": "application/json"}, 403},
+		{map[string]string{"Content-Type": "text/plain", ControlHeader: "1"}, 415},
+		{map[string]string{"Content-Type": "Application/JSON; charset=utf-8", ControlHeader: "1"}, 200},
+	} {
+		if a := e.do("PUT", SmartHRBase+"/_sandbox/faults", c.header, `{"latency_ms":0}`); a.status != c.want {
+			t.Errorf("%v: %d %s, want %d", c.header, a.status, a.body, c.want)
+		}
+		if a := e.do("POST", SmartHRBase+"/_sandbox/reset", c.header, `{"seed":1}`); a.status != c.want {
+			t.Errorf("reset %v: %d %s, want %d", c.header, a.status, a.body, c.want)
+		}
 	}
 }

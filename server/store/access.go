@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -221,9 +222,83 @@ func (s *Store) TouchAPIToken(ctx context.Context, id string, at time.Time) erro
 	return s.DB.WithContext(ctx).Model(&APIToken{}).Where("id = ?", id).Update("last_used_at", Micro(at)).Error
 }
 
-// AddLoginFailure records a failed sign-in.
-func (s *Store) AddLoginFailure(ctx context.Context, email, ip string, at time.Time) error {
-	return s.DB.WithContext(ctx).Create(&LoginFailure{Email: strings.ToLower(strings.TrimSpace(email)), IP: ip, CreatedAt: Micro(at)}).Error
+// AddLoginFailure records a failed sign-in (or reserves an attempt, which
+// counts as a failure until DeleteLoginFailure forgets it) and returns its id.
+func (s *Store) AddLoginFailure(ctx context.Context, email, ip string, at time.Time) (int64, error) {
+	f := &LoginFailure{Email: strings.ToLower(strings.TrimSpace(email)), IP: ip, CreatedAt: Micro(at)}
+	err := s.DB.WithContext(ctx).Create(f).Error
+	return f.ID, err
+}
+
+// DeleteLoginFailure forgets one reserved attempt (it succeeded).
+func (s *Store) DeleteLoginFailure(ctx context.Context, id int64) error {
+	return s.DB.WithContext(ctx).Where("id = ?", id).Delete(&LoginFailure{}).Error
+}
+
+// Advisory lock classes of LoginLocked (PostgreSQL).
+const (
+	loginLockAddress = 0x68726c61 // "hrla"
+	loginLockAccount = 0x68726c65 // "hrle"
+)
+
+// LoginLocked runs fn in a transaction that no other LoginLocked for the same
+// e-mail or client address runs alongside, on every instance sharing the
+// database: count and reserve a sign-in attempt in fn, and concurrent
+// attempts cannot all see the count below the limit. On PostgreSQL it takes
+// transaction-scoped advisory locks (address first, then account, always in
+// this order, so two attempts never wait on each other in a cycle); SQLite's
+// transactions begin IMMEDIATE, which already admits one writer at a time.
+func (s *Store) LoginLocked(ctx context.Context, email, ip string, fn func(tx *Store) error) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.Dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?, hashtext(?))", loginLockAddress, ip).Error; err != nil {
+				return err
+			}
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?, hashtext(?))", loginLockAccount, strings.ToLower(strings.TrimSpace(email))).Error; err != nil {
+				return err
+			}
+		}
+		return fn(&Store{DB: tx, SQL: s.SQL, Dialect: s.Dialect, hot: tx})
+	})
+}
+
+// LoginFailureAccounts counts the distinct e-mails with failed sign-ins from
+// a client address after a time. When there are at least n, it also returns
+// the n-th newest of their latest failures: when it leaves the window, fewer
+// than n accounts remain.
+func (s *Store) LoginFailureAccounts(ctx context.Context, ip string, since time.Time, n int) (count int64, nth time.Time, err error) {
+	// Few rows: attempts are reserved only below the limits, so an address
+	// has at most about AddressLimit × AccountLimit rows in the window.
+	var fs []LoginFailure
+	if err = s.DB.WithContext(ctx).Where("ip = ? AND created_at > ?", ip, Micro(since)).Find(&fs).Error; err != nil {
+		return 0, nth, err
+	}
+	latest := map[string]time.Time{}
+	for _, f := range fs {
+		if f.CreatedAt.After(latest[f.Email]) {
+			latest[f.Email] = f.CreatedAt
+		}
+	}
+	count = int64(len(latest))
+	if count < int64(n) || n < 1 {
+		return count, nth, nil
+	}
+	ts := make([]time.Time, 0, len(latest))
+	for _, t := range latest {
+		ts = append(ts, t)
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].After(ts[j]) })
+	return count, ts[n-1], nil
+}
+
+// SignedInFrom reports whether the user with this e-mail has a session that
+// was started from this client address after a time.
+func (s *Store) SignedInFrom(ctx context.Context, email, ip string, since time.Time) (bool, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&Session{}).Joins("JOIN users u ON u.id = sessions.user_id").
+		Where("lower(u.email) = ? AND sessions.ip = ? AND sessions.created_at > ?", strings.ToLower(strings.TrimSpace(email)), ip, Micro(since)).
+		Count(&n).Error
+	return n > 0, err
 }
 
 // LoginFailureWindow counts the failures of an e-mail (or, with byIP, of a

@@ -76,9 +76,11 @@ func Open(url string) (*Store, error) {
 		s.Dialect = SQLite
 		dia = sqlite.New(sqlite.Config{Conn: s.SQL, DriverName: "sqlite"})
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		if s.SQL, err = sql.Open("pgx", url); err != nil {
-			return nil, err
+		conn, err := newRetryConnector(url)
+		if err != nil {
+			return nil, fmt.Errorf("HRBRIDGE_DATABASE_URL: %w", err)
 		}
+		s.SQL = sql.OpenDB(conn)
 		s.SQL.SetMaxOpenConns(20)
 		s.SQL.SetMaxIdleConns(10)
 		s.SQL.SetConnMaxIdleTime(5 * time.Minute)

@@ -16,7 +16,8 @@ export const SEED = Number(process.env.HRBRIDGE_E2E_SEED ?? 1);
 export const SIZE = process.env.HRBRIDGE_E2E_SANDBOX_SIZE ? Number(process.env.HRBRIDGE_E2E_SANDBOX_SIZE) : undefined;
 
 async function send(request: APIRequestContext, method: 'POST' | 'PUT', path: string, data: unknown) {
-  const res = await request.fetch(path, { method, data });
+  // X-Sandbox-Control: the control surface refuses writes without it (a form cannot send it).
+  const res = await request.fetch(path, { method, data, headers: { 'Content-Type': 'application/json', 'X-Sandbox-Control': '1' } });
   if (!res.ok()) throw new Error(`${path}: HTTP ${res.status()} ${await res.text()}`);
 }
 

@@ -309,11 +309,9 @@ func (c *Client) answerError(req Request, resp *http.Response, body []byte) *Err
 		e.Message = http.StatusText(resp.StatusCode)
 		return e
 	}
-	if req.Secret {
-		e.Message = fmt.Sprintf("unexpected %s body", contentType(ct))
-		return e
-	}
-	e.Message = redact(fmt.Sprintf("unexpected %s body: %s", contentType(ct), snippet(body)), e.secrets)
+	// Never the body itself: whoever can read this error (a viewer's diff
+	// call) must not learn what an arbitrary host answered.
+	e.Message = fmt.Sprintf("unexpected %s body (%d bytes)", contentType(ct), len(body))
 	return e
 }
 
@@ -326,14 +324,13 @@ func (c *Client) decode(req Request, status int, h http.Header, body []byte, out
 	case !isJSON(ct):
 		e.Message = fmt.Sprintf("expected a JSON body but got %s", contentType(ct))
 	case err != nil:
-		e.Message, e.Err = "malformed JSON body", err
-		e.Message += " (" + err.Error() + ")"
+		e.Message, e.Err = "malformed JSON body", jsonProblem{err}
+		e.Message += " (" + jsonProblem{err}.Error() + ")"
 	default:
 		return nil
 	}
-	if !req.Secret {
-		e.Message = redact(e.Message+": "+snippet(body), e.secrets)
-	}
+	// The size, never the body (see answerError).
+	e.Message += fmt.Sprintf(" (%d bytes)", len(body))
 	return e
 }
 
@@ -384,6 +381,24 @@ func idempotent(req Request) bool {
 	}
 	return req.Idempotent
 }
+
+// jsonProblem describes a JSON decoding error without quoting the body:
+// where it broke, or which field had the wrong type.
+type jsonProblem struct{ err error }
+
+func (j jsonProblem) Error() string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(j.err, &se):
+		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+	case errors.As(j.err, &te):
+		return fmt.Sprintf("field %q: a JSON %s where %s was expected", te.Field, te.Value, te.Type)
+	}
+	return "not the expected JSON"
+}
+
+func (j jsonProblem) Unwrap() error { return j.err }
 
 // redactedErr scrubs secrets from a wrapped error's text while keeping it
 // reachable for errors.Is/As.

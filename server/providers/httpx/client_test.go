@@ -225,12 +225,16 @@ func TestBadBodies(t *testing.T) {
 		want              []string
 	}{
 		{"HTML instead of JSON", "text/html; charset=utf-8", "<html>maintenance</html>", 200,
-			[]string{"Test API", "HTTP 200", `content type "text/html; charset=utf-8"`, "<html>maintenance"}},
+			[]string{"Test API", "HTTP 200", `content type "text/html; charset=utf-8"`, "(24 bytes)"}},
 		{"no content type", "", `{"id":1}`, 200, []string{"HTTP 200", "no content type"}},
-		{"malformed JSON", "application/json", `{"id":`, 200, []string{"HTTP 200", "malformed JSON", "unexpected end of JSON input"}},
+		{"malformed JSON", "application/json", `{"id":`, 200, []string{"HTTP 200", "malformed JSON", "syntax error at byte 6"}},
 		{"wrong JSON shape", "application/json", `[1,2]`, 200, []string{"HTTP 200", "malformed JSON"}},
-		{"HTML error page", "text/html", "<h1>502 Bad Gateway</h1>", 502, []string{"HTTP 502", `content type "text/html"`, "502 Bad Gateway"}},
+		{"HTML error page", "text/html", "<h1>502 Bad Gateway</h1>", 502, []string{"HTTP 502", `content type "text/html"`, "(24 bytes)"}},
+		{"metrics page", "text/plain; version=0.0.4", "# HELP go_goroutines Number of goroutines\nhrbridge_secret 1\n", 404, []string{"HTTP 404", `content type "text/plain; version=0.0.4"`}},
 	}
+	// A provider's raw body is never quoted (issue 14 item 3): the host may
+	// be anything, and a viewer's diff call shows this message.
+	notWant := []string{"maintenance", "Bad Gateway", "go_goroutines", "hrbridge_secret", `"id"`, "[1,2]"}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -248,6 +252,11 @@ func TestBadBodies(t *testing.T) {
 			for _, w := range c.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("%q lacks %q", err, w)
+				}
+			}
+			for _, w := range notWant {
+				if strings.Contains(err.Error(), w) {
+					t.Errorf("%q quotes the body (%q)", err, w)
 				}
 			}
 		})
@@ -515,5 +524,33 @@ func TestRetryBudgetCanceled(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Type != TypeCanceled || !errors.Is(err, context.Canceled) || n.Load() != 1 || time.Since(start) > time.Second {
 		t.Fatalf("%d requests in %s: %#v", n.Load(), time.Since(start), err)
+	}
+}
+
+// Low: redaction is structural, not only by the exact secret: a provider
+// that echoes a credential transformed (another token, base64, a JWT) gets
+// it stripped by shape; record ids (UUIDs) and words stay.
+func TestTokenLikeTextStripped(t *testing.T) {
+	other := "hrb_Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg"
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(400)
+		json.NewEncoder(w).Encode(map[string]any{"code": 1, "type": "bad_request",
+			"message": "token " + other + " or Bearer abc.def rejected; jwt " + jwt + "; crew 0b5e4f36-2f1a-4c57-9d4e-3f1f1f1f1f1f 社員番号 A001 は不正です"})
+	}))
+	defer srv.Close()
+	_, err := newClient(Config{MaxAttempts: 1}).DoJSON(context.Background(),
+		Request{Method: "GET", URL: srv.URL + "/v1/crews", Header: http.Header{"Authorization": {"Bearer mine-0123456789"}}}, nil)
+	msg := err.Error()
+	for _, leak := range []string{other, jwt, "abc.def"} {
+		if strings.Contains(msg, leak) {
+			t.Errorf("%q leaks %q", msg, leak)
+		}
+	}
+	for _, keep := range []string{"0b5e4f36-2f1a-4c57-9d4e-3f1f1f1f1f1f", "社員番号 A001 は不正です", "rejected"} {
+		if !strings.Contains(msg, keep) {
+			t.Errorf("%q lost %q", msg, keep)
+		}
 	}
 }

@@ -3,9 +3,9 @@ package httpx
 import (
 	"encoding/base64"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Types of failure that have no provider error type of their own.
@@ -138,26 +138,39 @@ func secretsOf(auth string) []string {
 	return out
 }
 
-// redact replaces every secret of at least 4 bytes in s.
+// redact replaces every secret of at least 4 bytes in s, and then, by
+// shape, anything token-like: the exact string is not enough when a
+// provider echoes a credential transformed (another encoding, a prefix, the
+// client's other token).
 func redact(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if len(sec) >= 4 {
 			s = strings.ReplaceAll(s, sec, "[REDACTED]")
 		}
 	}
-	return s
+	return stripTokens(s)
 }
 
-// snippet quotes the start of a body for an error message.
-func snippet(body []byte) string {
-	const max = 120
-	s := string(body)
-	if len(s) > max {
-		s = s[:max]
-		for len(s) > 0 && !utf8.ValidString(s) {
-			s = s[:len(s)-1]
+// tokenLike is a run of 24 or more base64/base64url/hex characters, or a
+// "Bearer"/"Basic" credential, or a JWT.
+var tokenLike = regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+[A-Za-z0-9._~+/=-]+|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|[A-Za-z0-9_+/=-]{24,}`)
+
+var uuidLike = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// stripTokens replaces token-like runs that mix letters and digits (a
+// credential, not a word or a number); UUIDs, which name records, stay.
+func stripTokens(s string) string {
+	return tokenLike.ReplaceAllStringFunc(s, func(m string) string {
+		if uuidLike.MatchString(m) {
+			return m
 		}
-		s += "…"
-	}
-	return fmt.Sprintf("%q", s)
+		lower := strings.ToLower(m)
+		if strings.HasPrefix(lower, "bearer") || strings.HasPrefix(lower, "basic") || strings.HasPrefix(m, "eyJ") {
+			return "[REDACTED]"
+		}
+		if strings.ContainsAny(m, "0123456789") && strings.IndexFunc(m, func(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }) >= 0 {
+			return "[REDACTED]"
+		}
+		return m
+	})
 }
