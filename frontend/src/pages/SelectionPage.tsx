@@ -26,15 +26,24 @@ import { useI18n } from '../i18n/i18n';
 import { DiffRow, warningTitle } from '../selection/DiffRow';
 import { VisibleText } from '../selection/Invisible';
 import {
+  breakdown,
   countSelectable,
+  countWarnedSelectable,
   filterItems,
   hasWarnings,
-  preselect,
+  initialSelection,
+  needsTypedCount,
+  QUICK_STATUSES,
+  quickSkippedWarned,
+  quickTargets,
   searchKey,
   selectAllWithinFilter,
   selectedEmployees,
-  selectedWarned,
+  selectQuick,
   STATUS_ORDER,
+  typedCountMatches,
+  type Breakdown,
+  type QuickStatus,
   summaryCount,
   toggleOne,
   visibleSelectionState,
@@ -88,10 +97,11 @@ function Selection({ direction }: { direction: Direction }) {
   const data = diffs.data;
   const items = useMemo(() => data?.items ?? [], [data]);
 
-  // Selection is a Set of employee numbers; it is reset to the preselection when new data arrives.
+  // Selection is a Set of employee numbers; nothing is ticked when (new) data arrives.
   const [sel, setSel] = useState<SelState>({ source: undefined, set: new Set() });
-  if (data && sel.source !== data) setSel({ source: data, set: preselect(data.items) });
+  if (data && sel.source !== data) setSel({ source: data, set: initialSelection(data.items) });
   const selected = sel.set;
+  const selectedCount = selected.size;
 
   const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
   const [query, setQuery] = useState('');
@@ -100,6 +110,16 @@ function Selection({ direction }: { direction: Direction }) {
   const visible = useMemo(() => filterItems(items, statusFilter, deferredQuery, keys), [items, statusFilter, deferredQuery, keys]);
   const visState = useMemo(() => visibleSelectionState(selected, visible), [selected, visible]);
   const selectableVisible = useMemo(() => countSelectable(visible), [visible]);
+  const warnedVisible = useMemo(() => countWarnedSelectable(visible), [visible]);
+  const quick = useMemo(
+    () =>
+      QUICK_STATUSES.map((status) => ({
+        status,
+        n: quickTargets(visible, status).length,
+        warned: quickSkippedWarned(visible, status),
+      })),
+    [visible],
+  );
   const warnedCount = useMemo(() => items.reduce((n, it) => (hasWarnings(it) ? n + 1 : n), 0), [items]);
 
   const onToggle = useCallback((item: DiffItem, on: boolean) => {
@@ -109,6 +129,11 @@ function Selection({ direction }: { direction: Direction }) {
     (on: boolean) => setSel((s) => ({ ...s, set: selectAllWithinFilter(s.set, visible, on) })),
     [visible],
   );
+  const onQuick = useCallback(
+    (status: QuickStatus) => setSel((s) => ({ ...s, set: selectQuick(s.set, visible, status) })),
+    [visible],
+  );
+  const onClear = useCallback(() => setSel((s) => ({ ...s, set: new Set() })), []);
 
   useEffect(() => {
     if (data) performance.mark('hrbridge:diffs-rendered');
@@ -138,8 +163,11 @@ function Selection({ direction }: { direction: Direction }) {
   const [dialogOpen, setDialogOpen] = useState(false);
   const keyRef = useRef<string>('');
   const employeesRef = useRef<{ employee_number: string; fingerprint: string }[]>([]);
-  // the warned employees among those being imported, listed in the confirmation
-  const warnedRef = useRef<DiffItem[]>([]);
+  // what the import will do (新規登録, 更新, 退職, warned employees), shown in the confirmation
+  const [plan, setPlan] = useState<Breakdown>(() => breakdown([], new Set()));
+  const [typed, setTyped] = useState('');
+  const typedNeeded = needsTypedCount(plan.total);
+  const typedOk = !typedNeeded || typedCountMatches(typed, plan.total);
   const create = useMutation({
     mutationFn: async () =>
       unwrap(
@@ -158,14 +186,14 @@ function Selection({ direction }: { direction: Direction }) {
 
   const openDialog = () => {
     employeesRef.current = selectedEmployees(items, selected);
-    warnedRef.current = selectedWarned(items, selected);
+    setPlan(breakdown(items, selected));
+    setTyped('');
     // one key per confirmation: a double click (or a retry after a network error) reuses it
     keyRef.current = newIdempotencyKey();
     create.reset();
     setDialogOpen(true);
   };
 
-  const selectedCount = selected.size;
   const target = t(`target.${direction}`);
   const loadingFirst = !data && diffs.isPending;
   const refreshing = diffs.isFetching && !!data;
@@ -246,8 +274,27 @@ function Selection({ direction }: { direction: Direction }) {
               onChange={() => onToggleAll(visState !== 'all')}
               data-testid="select-all-in-filter"
             >
-              {t('selection.selectAllInFilter', { n: formatNumber(selectableVisible) })}
+              {warnedVisible > 0
+                ? t('selection.selectAllInFilterWarned', { n: formatNumber(selectableVisible), w: formatNumber(warnedVisible) })
+                : t('selection.selectAllInFilter', { n: formatNumber(selectableVisible) })}
             </Checkbox>
+            <Cluster gap={0.5} align="center" className="quick-actions" data-testid="quick-actions">
+              {quick.map((q) => (
+                <Button
+                  key={q.status}
+                  size="s"
+                  disabled={q.n === 0 || !isAdmin}
+                  onClick={() => onQuick(q.status)}
+                  data-testid={`quick-${q.status}`}
+                  title={q.warned > 0 ? t('selection.quickWarnedLeftOut', { w: formatNumber(q.warned) }) : undefined}
+                >
+                  {t(`selection.quick.${q.status}`, { n: formatNumber(q.n) })}
+                </Button>
+              ))}
+              <Button size="s" variant="text" disabled={selectedCount === 0 || !isAdmin} onClick={onClear} data-testid="clear-selection">
+                {t('selection.clear')}
+              </Button>
+            </Cluster>
             <Cluster gap={1} align="center">
               <span className="muted" data-testid="shown-count">
                 {t('selection.shownCount', { shown: formatNumber(visible.length) })}
@@ -317,8 +364,9 @@ function Selection({ direction }: { direction: Direction }) {
             title={t('confirm.title')}
             actionText={t('confirm.action')}
             actionTheme="primary"
+            actionDisabled={!typedOk}
             onClickAction={() => {
-              if (!create.isPending) create.mutate();
+              if (!create.isPending && typedOk) create.mutate();
             }}
             onClickClose={() => {
               if (!create.isPending) setDialogOpen(false);
@@ -335,13 +383,66 @@ function Selection({ direction }: { direction: Direction }) {
               <p data-testid="confirm-body">
                 {t('confirm.body', { n: formatNumber(employeesRef.current.length), target })}
               </p>
+              <ConfirmBreakdown plan={plan} />
               <p>{t('confirm.note')}</p>
-              {warnedRef.current.length > 0 ? <ConfirmWarned items={warnedRef.current} /> : null}
+              {plan.warned.length > 0 ? <ConfirmWarned items={plan.warned} /> : null}
+              {typedNeeded ? (
+                <FormControl
+                  label={t('confirm.typeCount', { n: formatNumber(plan.total) })}
+                  helpMessage={t('confirm.typeCountHelp')}
+                  errorMessages={typed && !typedOk ? t('confirm.typeCountMismatch') : undefined}
+                >
+                  <Input
+                    value={typed}
+                    inputMode="numeric"
+                    autoComplete="off"
+                    onChange={(e) => setTyped(e.currentTarget.value)}
+                    data-testid="confirm-typed-count"
+                  />
+                </FormControl>
+              ) : null}
             </Stack>
           </ActionDialog>
         </>
       ) : null}
     </Stack>
+  );
+}
+
+/** What the import will do: 新規登録 N, 更新 M (of which 在籍状況 → 退職 K), 差分なし, warned employees. */
+function ConfirmBreakdown({ plan }: { plan: Breakdown }) {
+  const { t, formatNumber } = useI18n();
+  const rows: [string, number, string][] = [
+    [t('confirm.breakdown.created'), plan.created, 'created'],
+    [t('confirm.breakdown.updated'), plan.updated, 'updated'],
+  ];
+  return (
+    <dl className="confirm-breakdown" data-testid="confirm-breakdown">
+      {rows.map(([label, n, key]) => (
+        <div key={key} data-kind={key}>
+          <dt>{label}</dt>
+          <dd>{t('common.count', { n: formatNumber(n) })}</dd>
+        </div>
+      ))}
+      {plan.retiring > 0 ? (
+        <div data-kind="retiring" className="confirm-breakdown-sub">
+          <dt>{t('confirm.breakdown.retiring')}</dt>
+          <dd>{t('common.count', { n: formatNumber(plan.retiring) })}</dd>
+        </div>
+      ) : null}
+      {plan.unchanged > 0 ? (
+        <div data-kind="unchanged">
+          <dt>{t('status.unchanged')}</dt>
+          <dd>{t('common.count', { n: formatNumber(plan.unchanged) })}</dd>
+        </div>
+      ) : null}
+      {plan.warned.length > 0 ? (
+        <div data-kind="warned">
+          <dt>{t('confirm.breakdown.warned')}</dt>
+          <dd>{t('common.count', { n: formatNumber(plan.warned.length) })}</dd>
+        </div>
+      ) : null}
+    </dl>
   );
 }
 
