@@ -11,12 +11,12 @@ import {
   InformationPanel,
   Input,
   Loader,
-  PageHeading,
   Stack,
   Table,
   Td,
   Th,
 } from 'smarthr-ui';
+import { PageHeading } from '../components/PageHeading';
 import { api, newIdempotencyKey, unwrap } from '../api/client';
 import { fetchAllDiffs, invalidateImportViews, qk, type AllDiffs } from '../api/queries';
 import { isDirection, type DiffItem, type Direction } from '../api/types';
@@ -51,6 +51,20 @@ import {
   type StatusFilter,
 } from '../selection/selection';
 import { useQueryClient } from '@tanstack/react-query';
+
+/** Whole seconds since `running` became true (0 when not running): an honest indicator while the server fetches. */
+function useElapsedSeconds(running: boolean): number {
+  const [start, setStart] = useState<number | null>(null);
+  const [now, setNow] = useState(0);
+  if (running && start === null) setStart(Date.now());
+  if (!running && start !== null) setStart(null);
+  useEffect(() => {
+    if (!running) return;
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [running]);
+  return start === null ? 0 : Math.max(0, Math.floor(((now || start) - start) / 1000));
+}
 
 export function SelectionPage() {
   const { direction } = useParams();
@@ -94,7 +108,12 @@ function Selection({ direction }: { direction: Direction }) {
     staleTime: 5 * 60_000,
     gcTime: 60_000,
   });
-  const data = diffs.data;
+  // the last list that loaded stays visible (marked as old) when a reload fails
+  const [lastGood, setLastGood] = useState<AllDiffs | undefined>(undefined);
+  if (diffs.data && !diffs.isPlaceholderData && lastGood !== diffs.data) setLastGood(diffs.data);
+  const data = diffs.data ?? (diffs.isError ? lastGood : undefined);
+  const stale = diffs.isError && !!data;
+  const elapsed = useElapsedSeconds(diffs.isFetching);
   const items = useMemo(() => data?.items ?? [], [data]);
 
   // Selection is a Set of employee numbers; nothing is ticked when (new) data arrives.
@@ -199,16 +218,23 @@ function Selection({ direction }: { direction: Direction }) {
   const refreshing = diffs.isFetching && !!data;
 
   return (
-    <Stack gap={1.25} className="page page--selection">
-      <PageHeading>{t(`integration.${direction}`)}</PageHeading>
-      <p>{t('selection.lead')}</p>
+    <div className="page page--selection">
+      <div className="page-titlebar">
+        <PageHeading>{t(`integration.${direction}`)}</PageHeading>
+        <p className="page-lead">{t('selection.lead')}</p>
+      </div>
       {!isAdmin ? (
         <InformationPanel type="warning" title={t('selection.viewerNote')}>
           <p>{t('integration.viewerNote')}</p>
         </InformationPanel>
       ) : null}
 
-      {diffs.isError && !data ? <ErrorPanel error={diffs.error} onRetry={() => void diffs.refetch()} /> : null}
+      {diffs.isError ? <ErrorPanel error={diffs.error} onRetry={() => void diffs.refetch()} /> : null}
+      {stale ? (
+        <p className="stale-note" data-testid="diff-stale">
+          {t('selection.staleList', { time: formatDateTime(data!.generated_at) })}
+        </p>
+      ) : null}
 
       {loadingFirst || refreshing ? (
         <div role="status" className="loading-line" data-testid="diff-loading">
@@ -217,6 +243,9 @@ function Selection({ direction }: { direction: Direction }) {
             {progress
               ? t('selection.loading', { loaded: formatNumber(progress.loaded), total: formatNumber(progress.total) })
               : t('selection.loadingStart')}
+          </span>
+          <span className="muted" data-testid="diff-elapsed">
+            {t('selection.elapsed', { s: formatNumber(elapsed) })}
           </span>
         </div>
       ) : null}
@@ -235,7 +264,7 @@ function Selection({ direction }: { direction: Direction }) {
         <>
           <div className="selection-toolbar">
             <fieldset className="segmented" data-testid="status-filter">
-              <legend className="segmented-legend">{t('selection.filter')}</legend>
+              <legend className="visually-hidden">{t('selection.filter')}</legend>
               {(['all', ...STATUS_ORDER] as StatusFilter[]).map((f) => (
                 <label key={f} className={`segmented-item${statusFilter === f ? ' is-active' : ''}`} data-filter={f}>
                   <input
@@ -253,19 +282,21 @@ function Selection({ direction }: { direction: Direction }) {
               ))}
             </fieldset>
             <div className="selection-search">
-              <FormControl label={t('selection.search')} helpMessage={t('selection.searchHelp')}>
+              <FormControl label={{ text: t('selection.search'), unrecommendedHide: true }}>
                 <Input
                   type="search"
                   value={query}
                   onChange={(e) => setQuery(e.currentTarget.value)}
                   width="100%"
+                  placeholder={t('selection.searchPlaceholder')}
+                  title={t('selection.searchHelp')}
                   data-testid="diff-search"
                 />
               </FormControl>
             </div>
           </div>
 
-          <Cluster gap={1} align="center" justify="space-between" className="selection-meta">
+          <Cluster gap={0.5} align="center" justify="space-between" className="selection-meta">
             <Checkbox
               checked={visState !== 'none'}
               mixed={visState === 'some'}
@@ -295,15 +326,6 @@ function Selection({ direction }: { direction: Direction }) {
                 {t('selection.clear')}
               </Button>
             </Cluster>
-            <Cluster gap={1} align="center">
-              <span className="muted" data-testid="shown-count">
-                {t('selection.shownCount', { shown: formatNumber(visible.length) })}
-              </span>
-              <span className="muted">{t('selection.generatedAt', { time: formatDateTime(data.generated_at) })}</span>
-              <Button size="s" onClick={() => setGeneration((g) => g + 1)} loading={refreshing} data-testid="refresh">
-                {t('selection.refresh')}
-              </Button>
-            </Cluster>
           </Cluster>
 
           <div className="diff-table">
@@ -312,7 +334,13 @@ function Selection({ direction }: { direction: Direction }) {
               <span className="diff-cell diff-cell--number">{t('selection.col.number')}</span>
               <span className="diff-cell diff-cell--name">{t('selection.col.name')}</span>
               <span className="diff-cell diff-cell--status">{t('selection.col.status')}</span>
-              <span className="diff-cell diff-cell--details">{t('selection.col.details')}</span>
+              <span className="diff-cell diff-cell--details">
+                {t('selection.col.details')}
+                <span className="diff-legend">
+                  <span className="diff-legend-old">{t('selection.legend.old')}</span>
+                  <span className="diff-legend-new">{t('selection.legend.new')}</span>
+                </span>
+              </span>
             </div>
             <div ref={scrollRef} className="diff-scroll" data-testid="diff-scroll" tabIndex={-1}>
               {visible.length === 0 ? (
@@ -346,6 +374,15 @@ function Selection({ direction }: { direction: Direction }) {
           </div>
 
           <div className="action-bar">
+              <Cluster gap={0.75} align="center" className="action-bar-info">
+              <span className="muted" data-testid="shown-count">
+                {t('selection.shownCount', { shown: formatNumber(visible.length) })}
+              </span>
+              <span className="muted">{t('selection.generatedAt', { time: formatDateTime(data.generated_at) })}</span>
+              <Button size="s" onClick={() => setGeneration((g) => g + 1)} loading={refreshing} data-testid="refresh">
+                {t('selection.refresh')}
+              </Button>
+            </Cluster>
             <span className="action-bar-count" data-testid="selected-count" aria-live="polite">
               {t('selection.selectedCount', { n: formatNumber(selectedCount) })}
             </span>
@@ -405,7 +442,7 @@ function Selection({ direction }: { direction: Direction }) {
           </ActionDialog>
         </>
       ) : null}
-    </Stack>
+    </div>
   );
 }
 
