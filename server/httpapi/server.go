@@ -63,7 +63,7 @@ func New(o Options) *echo.Echo {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 	})
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})))
-	e.GET("/api/docs", docsPage(o.Spec))
+	e.GET("/api/docs", docsPage(o.Spec, o.SPA))
 
 	g := e.Group(APIPrefix, o.Spec.findRoute)
 	if o.Auth != nil {
