@@ -193,8 +193,8 @@ export const en: Record<MessageKey, string> = {
   'import.col.action': 'Action',
   'import.col.status': 'Result',
   'import.col.detail': 'Changed fields or error',
-  'import.action.create': 'Create',
-  'import.action.update': 'Update',
+  'import.action.create': 'Created',
+  'import.action.update': 'Updated',
   'import.action.none': 'None',
   'import.back': 'Back to the integration history',
 
