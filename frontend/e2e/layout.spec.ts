@@ -13,15 +13,20 @@ const SIZES = [
   { width: 1920, height: 1080, minRows: 12 },
 ] as const;
 
-/** Cells that have more than one line: their height is compared with their line height. */
+/**
+ * Cells whose text runs over more than one line: the tops of the content's line boxes (a Range over
+ * the cell) are compared with the cell's line height, so a tall table row does not count as a wrap.
+ */
 async function wrappedCells(page: Page, selector: string): Promise<string[]> {
   return page.locator(selector).evaluateAll((els) =>
     els
       .filter((el) => {
         const s = getComputedStyle(el);
         const line = parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.5;
-        const content = el.getBoundingClientRect().height - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom);
-        return el.getBoundingClientRect().height > 0 && content > line * 1.5;
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const tops = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0).map((r) => r.top);
+        return tops.length > 0 && Math.max(...tops) - Math.min(...tops) > line * 0.75;
       })
       .map((el) => (el.textContent ?? '').trim().slice(0, 40)),
   );

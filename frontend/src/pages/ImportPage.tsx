@@ -159,6 +159,12 @@ function ImportView({ id }: { id: string }) {
     refetchInterval: finished ? false : 4000,
   });
 
+  // the failed phase comes first; when it ends, the first page of the other statuses follows at once
+  const lastPhase = results.data?.pages.at(-1)?.phase;
+  useEffect(() => {
+    if (lastPhase === 'failed' && results.hasNextPage && !results.isFetchingNextPage) void results.fetchNextPage();
+  }, [lastPhase, results]);
+
   const retry = useMutation({
     mutationFn: async () => unwrap(await api.POST('/imports/{id}/retry', { params: { path: { id } } })),
     onSuccess: (next) => {
