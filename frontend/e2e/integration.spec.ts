@@ -85,8 +85,19 @@ for (const direction of DIRECTIONS) {
     expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
     expect(parts[1], '差分あり in the seeded scenario').toBeGreaterThanOrEqual(2);
     expect(parts[2], '新規登録 in the seeded scenario').toBeGreaterThanOrEqual(1);
-    // new + changed are preselected
+    // nothing is ticked on arrival; the quick actions tick all 差分あり / 新規登録 (no warned rows here)
+    expect(await selectedCount(page)).toBe(0);
+    await expect(page.getByTestId('import-button')).toHaveAttribute('aria-disabled', 'true');
+    await page.getByTestId('quick-changed').click();
+    expect(await selectedCount(page)).toBe(parts[1]);
+    await page.getByTestId('quick-new').click();
     expect(await selectedCount(page)).toBe(parts[1] + parts[2]);
+    await page.getByTestId('import-button').click();
+    const preview = page.getByRole('dialog');
+    await expect(preview.getByTestId('confirm-breakdown').locator('[data-kind="created"]')).toContainText(`${parts[2]}件`);
+    await expect(preview.getByTestId('confirm-breakdown').locator('[data-kind="updated"]')).toContainText(`${parts[1]}件`);
+    await preview.getByRole('button', { name: 'キャンセル' }).click();
+    await expect(preview).toBeHidden();
 
     // --- 差分あり: old red and struck through, new green
     const [changed1] = await firstNumbers(page, 'changed', 2);
@@ -206,7 +217,14 @@ test('failed employees are listed with their 社員番号 and can be retried', a
   await expect(page).not.toHaveURL(new RegExp(`${failedId}$`));
   await waitForImport(page, 'succeeded');
   expect(await tile(page, 'failed')).toBe(0);
-  await expect(page.getByRole('link', { name: failedId.slice(0, 8) })).toBeVisible();
+  // retries are linked both ways: the retry names its source in words, the source no longer offers a retry
+  const retryUrl = page.url();
+  await page.getByTestId('retry-of-link').click();
+  await expect(page).toHaveURL(new RegExp(`${failedId}$`));
+  await expect(page.getByTestId('retried-by')).toBeVisible();
+  await expect(page.getByTestId('retry-failed')).toHaveCount(0);
+  await page.getByTestId('retried-by').getByRole('link').click();
+  await expect(page).toHaveURL(retryUrl);
 });
 
 test('a 401 sends the user to the login page', async ({ page }) => {

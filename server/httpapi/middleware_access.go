@@ -28,7 +28,7 @@ const MaxBodyBytes = 5 << 20
 
 // ContentSecurityPolicy fits the built SPA (Vite: scripts and styles are
 // files from this origin; styled-components injects <style> elements) and
-// the server-rendered /api/docs page (one inline <style>, no script).
+// the /api/docs page (Swagger UI built into the SPA's assets: scripts from this origin, inline styles).
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
 	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; " +
 	"frame-ancestors 'none'; base-uri 'self'; form-action 'self'"

@@ -138,7 +138,7 @@ func New(o Options) *echo.Echo {
 	} else {
 		e.GET("/metrics", func(echo.Context) error { return echo.ErrNotFound })
 	}
-	e.GET("/api/docs", docsPage(o.Spec))
+	e.GET("/api/docs", docsPage(o.Spec, o.SPA))
 
 	g := e.Group(APIPrefix, o.Spec.findRoute)
 	if o.Auth != nil {

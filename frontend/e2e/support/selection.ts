@@ -36,12 +36,11 @@ export async function selectedCount(page: Page): Promise<number> {
   return Number(text.replace(/[^0-9]/g, ''));
 }
 
-/** Unticks every row (the select-all box goes some → all → none). */
+/** Unticks every row ([選択を解除]). */
 export async function clearSelection(page: Page) {
   await filterBy(page, 'all');
   await search(page, '');
-  const box = page.getByTestId('select-all-in-filter');
-  for (let i = 0; i < 3 && (await selectedCount(page)) > 0; i++) await box.click();
+  if ((await selectedCount(page)) > 0) await page.getByTestId('clear-selection').click();
   await expect(page.getByTestId('selected-count')).toContainText('0件');
 }
 

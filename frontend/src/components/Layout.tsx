@@ -67,10 +67,21 @@ export function Layout({ children }: { children: ReactNode }) {
             </ul>
           </nav>
           <div className="app-header-tools">
+            <a
+              className="app-api-link"
+              href="/api/docs"
+              target="_blank"
+              rel="noopener"
+              aria-label={t('nav.apiDocsLabel')}
+              title={t('nav.apiDocsLabel')}
+              data-testid="api-docs-link"
+            >
+              {t('nav.apiDocs')}
+            </a>
             <NotificationBell />
             <LanguageSelect />
             {me.data ? (
-              <span className="app-account" data-testid="account">
+              <span className="app-account" data-testid="account" title={me.data.email}>
                 {t('nav.account', { email: me.data.email, role: t(`role.${me.data.role}`) })}
               </span>
             ) : null}

@@ -33,11 +33,47 @@ export function readStoredLang(): Lang {
 
 export type T = (key: MessageKey, params?: Params) => string;
 
+const LOCALES: Record<Lang, string> = { ja: 'ja-JP', en: 'en-US' };
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A calendar date (`YYYY-MM-DD` from the API) as people read it: `YYYY/MM/DD` in Japanese, the
+ * locale's medium form in English ("Apr 13, 2022"). No time zone is involved: a date is a date.
+ * Anything that is not such a date is returned as it is.
+ */
+export function formatDate(lang: Lang, s: string): string {
+  const m = DATE_ONLY.exec(s);
+  if (!m) return s;
+  if (lang === 'ja') return `${m[1]}/${m[2]}/${m[3]}`;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (Number.isNaN(d.getTime())) return s;
+  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+}
+
+/**
+ * A timestamp (RFC 3339, the server sends UTC) in the browser's time zone (or `timeZone`):
+ * `YYYY/MM/DD HH:mm` in Japanese, the locale's medium date and short time in English.
+ */
+export function formatDateTime(lang: Lang, iso: string | null | undefined, timeZone?: string): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  if (lang === 'ja') {
+    const parts = new Intl.DateTimeFormat('ja-JP', {
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone,
+    }).formatToParts(d);
+    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${get('year')}/${get('month')}/${get('day')} ${get('hour')}:${get('minute')}`;
+  }
+  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(d);
+}
+
 type Ctx = {
   lang: Lang;
   setLang: (l: Lang) => void;
   t: T;
   formatDateTime: (iso: string | null | undefined) => string;
+  formatDate: (date: string) => string;
   formatNumber: (n: number) => string;
 };
 
@@ -60,18 +96,13 @@ export function I18nProvider({ children, initialLang }: { children: ReactNode; i
   }, [lang]);
 
   const value = useMemo<Ctx>(() => {
-    const locale = lang === 'ja' ? 'ja-JP' : 'en-US';
-    const dtf = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-    const nf = new Intl.NumberFormat(locale);
+    const nf = new Intl.NumberFormat(LOCALES[lang]);
     return {
       lang,
       setLang,
       t: (key, params) => translate(lang, key, params),
-      formatDateTime: (iso) => {
-        if (!iso) return '—';
-        const d = new Date(iso);
-        return Number.isNaN(d.getTime()) ? iso : dtf.format(d);
-      },
+      formatDateTime: (iso) => formatDateTime(lang, iso),
+      formatDate: (date) => formatDate(lang, date),
       formatNumber: (n) => nf.format(n),
     };
   }, [lang, setLang]);

@@ -1,12 +1,38 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useSearchParams, Link } from 'react-router';
-import { Button, Cluster, Loader, PageHeading, Stack, Table, Td, Th } from 'smarthr-ui';
+import {
+  Button,
+  Cluster,
+  Loader,
+  Stack,
+  Table,
+  Td,
+  Th,
+} from 'smarthr-ui';
+import { PageHeading } from '../components/PageHeading';
 import { api, unwrap } from '../api/client';
 import { qk } from '../api/queries';
-import { DIRECTIONS, isDirection, type ImportStatus } from '../api/types';
+import { DIRECTIONS, isDirection, isTerminal, type Import, type ImportStatus } from '../api/types';
+import { ProgressBar } from '../components/ProgressBar';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { ImportStatusBadge } from '../components/StatusBadge';
-import { useI18n } from '../i18n/i18n';
+import { useI18n, type MessageKey } from '../i18n/i18n';
+
+const COUNT_KEYS = ['created', 'updated', 'unchanged', 'skipped', 'failed'] as const;
+
+/** An import's counts in the words of the results (counts.*), each label and number kept on one line. */
+function Counts({ imp }: { imp: Import }) {
+  const { t, formatNumber } = useI18n();
+  return (
+    <ul className="history-counts" data-testid="history-counts">
+      {COUNT_KEYS.map((k) => (
+        <li key={k} data-count={k} className={k === 'failed' && imp.counts.failed > 0 ? 'is-failed' : undefined}>
+          {t(`counts.${k}` as MessageKey)} <strong>{formatNumber(imp.counts[k])}</strong>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 const STATUSES: readonly ImportStatus[] = ['queued', 'running', 'succeeded', 'partially_failed', 'failed', 'canceled'];
 
@@ -28,7 +54,9 @@ export function HistoryPage() {
       ),
     initialPageParam: '',
     getNextPageParam: (last) => last.next_cursor ?? undefined,
-    refetchInterval: 10_000,
+    // a running import's progress (done/total) is followed more closely
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((p) => p.items.some((i) => !isTerminal(i.status))) ? 2_000 : 10_000,
   });
 
   const setFilter = (key: string, value: string) => {
@@ -87,24 +115,32 @@ export function HistoryPage() {
             <tbody>
               {rows.map((imp) => (
                 <tr key={imp.id} data-import-id={imp.id} data-status={imp.status}>
-                  <Td>
+                  <Td className="nowrap">
                     <time dateTime={imp.created_at}>{formatDateTime(imp.created_at)}</time>
                   </Td>
-                  <Td>{t(`direction.${imp.direction}`)}</Td>
-                  <Td>
+                  <Td className="nowrap">{t(`direction.${imp.direction}`)}</Td>
+                  <Td className="nowrap">
                     <ImportStatusBadge status={imp.status} />
+                    {!isTerminal(imp.status) ? (
+                      <span className="history-progress" data-testid="history-progress">
+                        <ProgressBar
+                          value={imp.done}
+                          max={imp.total}
+                          label={t('import.progress')}
+                          text={t('history.progressText', { done: formatNumber(imp.done), total: formatNumber(imp.total) })}
+                        />
+                      </span>
+                    ) : null}
                   </Td>
                   <Td>
-                    {t('history.countsText', {
-                      created: formatNumber(imp.counts.created),
-                      updated: formatNumber(imp.counts.updated),
-                      unchanged: formatNumber(imp.counts.unchanged),
-                      skipped: formatNumber(imp.counts.skipped),
-                      failed: formatNumber(imp.counts.failed),
-                    })}
+                    <Counts imp={imp} />
                   </Td>
-                  <Td>{imp.started_by}</Td>
                   <Td>
+                    <span className="cell-ellipsis" title={imp.started_by}>
+                      {imp.started_by}
+                    </span>
+                  </Td>
+                  <Td className="nowrap">
                     <Link
                       to={`/imports/${imp.id}`}
                       aria-label={t('history.detailLinkLabel', { time: formatDateTime(imp.created_at) })}

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { ActionDialog } from 'smarthr-ui';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
   Button,
@@ -7,13 +8,13 @@ import {
   Heading,
   InformationPanel,
   Loader,
-  PageHeading,
   Section,
   Stack,
   Table,
   Td,
   Th,
 } from 'smarthr-ui';
+import { PageHeading } from '../components/PageHeading';
 import { API_BASE, api, unwrap } from '../api/client';
 import { invalidateImportViews, qk } from '../api/queries';
 import { isTerminal, type Import, type ImportResult, type ImportResultPage, type ResultStatus } from '../api/types';
@@ -24,6 +25,22 @@ import { ImportStatusBadge, ResultStatusBadge } from '../components/StatusBadge'
 import { useI18n, type MessageKey } from '../i18n/i18n';
 
 const RESULT_STATUSES: readonly ResultStatus[] = ['failed', 'created', 'updated', 'unchanged', 'skipped_stale', 'pending'];
+/** Without a filter the results list the failed employees first, then every other status (two phases of one list). */
+type ResultsCursor = { phase: 'failed' | 'rest' | 'one'; cursor: string };
+const NOT_FAILED = RESULT_STATUSES.filter((s) => s !== 'failed');
+
+/** The imports that retried this one (the API links a retry to its source by `retry_of`; they are newer). */
+async function fetchRetriesOf(imp: Import): Promise<Import[]> {
+  const out: Import[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 10; i++) {
+    const page = unwrap(await api.GET('/imports', { params: { query: { since: imp.created_at, limit: 100, cursor } } }));
+    for (const it of page.items) if (it.retry_of === imp.id) out.push(it);
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  return out;
+}
 const POLL_MS = 2000;
 
 /**
@@ -124,20 +141,29 @@ function ImportView({ id }: { id: string }) {
 
   const results = useInfiniteQuery({
     queryKey: qk.results(id, statusFilter),
-    queryFn: async ({ pageParam }): Promise<ImportResultPage> =>
-      unwrap(
+    queryFn: async ({ pageParam }): Promise<ImportResultPage & { phase: ResultsCursor['phase'] }> => {
+      const status = pageParam.phase === 'one' ? [statusFilter as ResultStatus] : pageParam.phase === 'failed' ? ['failed' as const] : NOT_FAILED;
+      const page = unwrap(
         await api.GET('/imports/{id}/results', {
-          params: {
-            path: { id },
-            query: { limit: 200, cursor: pageParam || undefined, status: statusFilter ? [statusFilter] : undefined },
-          },
+          params: { path: { id }, query: { limit: 200, cursor: pageParam.cursor || undefined, status: [...status] } },
         }),
-      ) as ImportResultPage,
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
+      ) as ImportResultPage;
+      return { ...page, phase: pageParam.phase };
+    },
+    initialPageParam: { phase: statusFilter ? 'one' : 'failed', cursor: '' } as ResultsCursor,
+    getNextPageParam: (last): ResultsCursor | undefined => {
+      if (last.next_cursor) return { phase: last.phase, cursor: last.next_cursor };
+      return last.phase === 'failed' ? { phase: 'rest', cursor: '' } : undefined;
+    },
     enabled: !!imp,
     refetchInterval: finished ? false : 4000,
   });
+
+  // the failed phase comes first; when it ends, the first page of the other statuses follows at once
+  const lastPhase = results.data?.pages.at(-1)?.phase;
+  useEffect(() => {
+    if (lastPhase === 'failed' && results.hasNextPage && !results.isFetchingNextPage) void results.fetchNextPage();
+  }, [lastPhase, results]);
 
   const retry = useMutation({
     mutationFn: async () => unwrap(await api.POST('/imports/{id}/retry', { params: { path: { id } } })),
@@ -147,10 +173,23 @@ function ImportView({ id }: { id: string }) {
       navigate(`/imports/${next.id}`);
     },
   });
+  const [confirmCancel, setConfirmCancel] = useState(false);
   const cancel = useMutation({
     mutationFn: async () => unwrap(await api.POST('/imports/{id}/cancel', { params: { path: { id } } })),
-    onSuccess: (next) => qc.setQueryData(qk.importOne(id), next),
+    onSuccess: (next) => {
+      qc.setQueryData(qk.importOne(id), next);
+      setConfirmCancel(false);
+    },
+    onError: () => setConfirmCancel(false),
   });
+  const hasFailed = !!imp && isTerminal(imp.status) && imp.counts.failed > 0;
+  const retries = useQuery({
+    queryKey: ['imports', { retriesOf: id }],
+    queryFn: () => fetchRetriesOf(imp!),
+    enabled: hasFailed,
+    staleTime: 10_000,
+  });
+  const retriedBy = retries.data?.[0];
   const csv = useMutation({ mutationFn: () => downloadCsv(id) });
 
   if (query.isPending) {
@@ -170,6 +209,7 @@ function ImportView({ id }: { id: string }) {
   }
 
   const rows: ImportResult[] = results.data?.pages.flatMap((p) => p.items) ?? [];
+  const listSep = t('common.listSeparator');
   const actionError = retry.error ?? cancel.error ?? csv.error;
 
   return (
@@ -206,7 +246,9 @@ function ImportView({ id }: { id: string }) {
           <div>
             <dt>{t('import.retryOf')}</dt>
             <dd>
-              <Link to={`/imports/${imp.retry_of}`}>{imp.retry_of.slice(0, 8)}</Link>
+              <Link to={`/imports/${imp.retry_of}`} data-testid="retry-of-link">
+                {t('import.retryOfLink')}
+              </Link>
             </dd>
           </div>
         ) : null}
@@ -243,13 +285,39 @@ function ImportView({ id }: { id: string }) {
         <InformationPanel type="error" title={t('import.actionFailed', { detail: problemText(actionError) })} role="alert" />
       ) : null}
 
-      <Cluster gap={1}>
+      <ActionDialog
+        isOpen={confirmCancel && !finished}
+        title={t('import.cancelTitle')}
+        actionText={t('import.cancelAction')}
+        actionTheme="danger"
+        onClickAction={() => {
+          if (!cancel.isPending) cancel.mutate();
+        }}
+        onClickClose={() => {
+          if (!cancel.isPending) setConfirmCancel(false);
+        }}
+        responseStatus={cancel.isPending ? { status: 'processing' } : undefined}
+      >
+        <p data-testid="cancel-body">
+          {t('import.cancelBody', { done: formatNumber(imp.done), total: formatNumber(imp.total) })}
+        </p>
+      </ActionDialog>
+
+      <Cluster gap={1} align="center">
         {!finished && isAdmin ? (
-          <Button variant="danger" onClick={() => cancel.mutate()} loading={cancel.isPending} data-testid="cancel-import">
+          <Button variant="danger" onClick={() => setConfirmCancel(true)} loading={cancel.isPending} data-testid="cancel-import">
             {t('import.cancel')}
           </Button>
         ) : null}
-        {finished && imp.counts.failed > 0 && isAdmin ? (
+        {hasFailed && retriedBy ? (
+          <span className="retried-note" data-testid="retried-by">
+            <ImportStatusBadge status={retriedBy.status} />{' '}
+            <Link to={`/imports/${retriedBy.id}`}>
+              {t('import.retriedBy', { time: formatDateTime(retriedBy.created_at) })}
+            </Link>
+          </span>
+        ) : null}
+        {hasFailed && isAdmin && !retriedBy && retries.isSuccess ? (
           <Button variant="primary" onClick={() => retry.mutate()} loading={retry.isPending} data-testid="retry-failed">
             {t('import.retry')}
           </Button>
@@ -292,10 +360,14 @@ function ImportView({ id }: { id: string }) {
               <tbody>
                 {rows.map((r, i) => (
                   <tr key={`${r.employee_number}#${i}`} data-employee-number={r.employee_number} data-status={r.status}>
-                    <Td>{r.employee_number}</Td>
-                    <Td>{r.display_name}</Td>
-                    <Td>{t(`import.action.${r.action}`)}</Td>
+                    <Td className="nowrap">{r.employee_number}</Td>
                     <Td>
+                      <span className="cell-ellipsis" title={r.display_name}>
+                        {r.display_name}
+                      </span>
+                    </Td>
+                    <Td className="nowrap">{t(`import.action.${r.action}`)}</Td>
+                    <Td className="nowrap">
                       <ResultStatusBadge status={r.status} />
                     </Td>
                     <Td>
@@ -305,7 +377,7 @@ function ImportView({ id }: { id: string }) {
                           <span className="muted"> [{r.error.code}]</span>
                         </span>
                       ) : r.changed_fields.length > 0 ? (
-                        r.changed_fields.map((f) => t(`field.${f}` as MessageKey)).join('、')
+                        r.changed_fields.map((f) => t(`field.${f}` as MessageKey)).join(listSep)
                       ) : (
                         '—'
                       )}

@@ -1,6 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { AnchorButton, Base, Cluster, Heading, InformationPanel, PageHeading, Section, Stack } from 'smarthr-ui';
+import {
+  AnchorButton,
+  Base,
+  Cluster,
+  Heading,
+  InformationPanel,
+  Section,
+  Stack,
+} from 'smarthr-ui';
+import { PageHeading } from '../components/PageHeading';
 import { api, unwrap } from '../api/client';
 import { qk } from '../api/queries';
 import { DIRECTIONS } from '../api/types';

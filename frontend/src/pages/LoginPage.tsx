@@ -1,7 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { Button, FormControl, Input, InformationPanel, PageHeading, Stack } from 'smarthr-ui';
+import {
+  Button,
+  FormControl,
+  Input,
+  InformationPanel,
+  Stack,
+} from 'smarthr-ui';
+import { PageHeading } from '../components/PageHeading';
 import { api, ApiError, unwrap } from '../api/client';
 import { qk } from '../api/queries';
 import { LanguageSelect } from '../components/Layout';

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import { PageHeading, Stack } from 'smarthr-ui';
+import { Stack } from 'smarthr-ui';
+import { PageHeading } from '../components/PageHeading';
 import { useT } from '../i18n/i18n';
 
 export function NotFoundPage() {

@@ -53,7 +53,7 @@ describe('SelectionPage', () => {
     vi.unstubAllGlobals();
   });
 
-  it('pages through next_cursor, shows the summary and preselects new and changed rows', async () => {
+  it('pages through next_cursor, shows the summary and ticks nothing on arrival', async () => {
     const calls = installFetch();
     renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/jobkan_to_smarthr', path: '/integrations/jobkan/:direction' });
     expect(await screen.findByTestId('summary-all')).toHaveTextContent('5');
@@ -64,8 +64,69 @@ describe('SelectionPage', () => {
     expect(diffCalls[1].url.searchParams.get('cursor')).toBe('p2');
     expect(screen.getByTestId('summary-changed')).toHaveTextContent('2');
     expect(screen.getByTestId('summary-conflict')).toHaveTextContent('1');
-    expect(screen.getByTestId('selected-count')).toHaveTextContent('3件選択中');
-    expect(screen.getByTestId('import-button')).toHaveTextContent('選択した従業員情報を取り込む（3件）');
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('0件選択中');
+    expect(screen.getByTestId('import-button')).toHaveAttribute('aria-disabled', 'true');
+    // the quick actions say what they would tick
+    expect(screen.getByTestId('quick-changed')).toHaveTextContent('差分ありをすべて選択（2件）');
+    expect(screen.getByTestId('quick-new')).toHaveTextContent('新規登録をすべて選択（1件）');
+  });
+
+  it('quick actions tick all 差分あり / 新規登録 within the search, and [選択を解除] clears', async () => {
+    installFetch('admin', [changedItem('0002'), changedItem('0005', '田中 一郎'), newItem('0003'), unchangedItem('0001')]);
+    renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/jobkan_to_smarthr', path: '/integrations/jobkan/:direction' });
+    await screen.findByTestId('summary-all');
+    await userEvent.type(screen.getByTestId('diff-search'), '田中');
+    await waitFor(() => expect(screen.getByTestId('quick-changed')).toHaveTextContent('（1件）'));
+    expect(screen.getByTestId('quick-new')).toHaveAttribute('aria-disabled', 'true');
+    await userEvent.click(screen.getByTestId('quick-changed'));
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('1件選択中');
+    await userEvent.clear(screen.getByTestId('diff-search'));
+    await waitFor(() => expect(screen.getByTestId('quick-new')).toHaveTextContent('（1件）'));
+    await userEvent.click(screen.getByTestId('quick-new'));
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('2件選択中');
+    await userEvent.click(screen.getByTestId('import-button'));
+    const dialog = await screen.findByRole('dialog');
+    const bd = within(dialog).getByTestId('confirm-breakdown');
+    expect(bd.querySelector('[data-kind="created"]')).toHaveTextContent('新規登録1件');
+    expect(bd.querySelector('[data-kind="updated"]')).toHaveTextContent('更新1件');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'キャンセル' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await userEvent.click(screen.getByTestId('clear-selection'));
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('0件選択中');
+  });
+
+  it('shows the breakdown and asks for the count to be typed above 100 employees', async () => {
+    const many = [
+      ...Array.from({ length: 60 }, (_, i) => changedItem(`C${String(i).padStart(3, '0')}`)),
+      ...Array.from({ length: 41 }, (_, i) => newItem(`N${String(i).padStart(3, '0')}`)),
+    ];
+    many[0] = { ...many[0], fields: [{ name: 'employment_status', label: '在籍状況', old: 'employed', new: 'retired', changed: true }] };
+    const calls = installFetch('admin', many);
+    renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/jobkan_to_smarthr', path: '/integrations/jobkan/:direction' });
+    await screen.findByTestId('summary-all');
+    await userEvent.click(screen.getByTestId('quick-changed'));
+    await userEvent.click(screen.getByTestId('quick-new'));
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('101件選択中');
+    await userEvent.click(screen.getByTestId('import-button'));
+    const dialog = await screen.findByRole('dialog');
+    const bd = within(dialog).getByTestId('confirm-breakdown');
+    expect(bd.querySelector('[data-kind="created"]')).toHaveTextContent('新規登録41件');
+    expect(bd.querySelector('[data-kind="updated"]')).toHaveTextContent('更新60件');
+    expect(bd.querySelector('[data-kind="retiring"]')).toHaveTextContent('うち在籍状況を退職にする1件');
+    const action = within(dialog).getByRole('button', { name: '取り込む' });
+    expect(action).toHaveAttribute('aria-disabled', 'true');
+    await userEvent.click(action);
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+    const input = within(dialog).getByTestId('confirm-typed-count');
+    await userEvent.type(input, '100');
+    expect(action).toHaveAttribute('aria-disabled', 'true');
+    await userEvent.clear(input);
+    await userEvent.type(input, '１０１');
+    await waitFor(() => expect(action).not.toHaveAttribute('aria-disabled', 'true'));
+    await userEvent.click(action);
+    await waitFor(() => expect(screen.getByTestId('elsewhere')).toBeInTheDocument());
+    const post = calls.find((c) => c.method === 'POST');
+    expect((post?.body as { employees: unknown[] }).employees).toHaveLength(101);
   });
 
   it('selects all within the filter, never the conflicts', async () => {
@@ -75,10 +136,12 @@ describe('SelectionPage', () => {
     await userEvent.click(within(screen.getByTestId('status-filter')).getByLabelText(/差分なし/));
     const selectAll = screen.getByRole('checkbox', { name: /表示中の従業員をすべて選択（1件）/ });
     await userEvent.click(selectAll);
-    expect(screen.getByTestId('selected-count')).toHaveTextContent('4件選択中');
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('1件選択中');
     await userEvent.click(within(screen.getByTestId('status-filter')).getByLabelText(/すべて/));
     const selectAll2 = screen.getByRole('checkbox', { name: /表示中の従業員をすべて選択（4件）/ });
-    expect(selectAll2).toBeChecked();
+    expect(selectAll2).toBePartiallyChecked();
+    await userEvent.click(selectAll2);
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('4件選択中');
     await userEvent.click(selectAll2);
     expect(screen.getByTestId('selected-count')).toHaveTextContent('0件選択中');
     expect(screen.getByTestId('import-button')).toHaveAttribute('aria-disabled', 'true');
@@ -88,9 +151,12 @@ describe('SelectionPage', () => {
     const calls = installFetch();
     renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/jobkan_to_smarthr', path: '/integrations/jobkan/:direction' });
     await screen.findByTestId('summary-all');
+    await userEvent.click(screen.getByTestId('quick-changed'));
+    await userEvent.click(screen.getByTestId('quick-new'));
     await userEvent.click(screen.getByTestId('import-button'));
     const dialog = await screen.findByRole('dialog');
     expect(within(dialog).getByTestId('confirm-body')).toHaveTextContent('3件の従業員情報をSmartHRに取り込みます。');
+    expect(within(dialog).queryByTestId('confirm-typed-count')).toBeNull();
     const action = within(dialog).getByRole('button', { name: '取り込む' });
     await userEvent.dblClick(action);
     await waitFor(() => expect(screen.getByTestId('elsewhere')).toBeInTheDocument());
@@ -125,7 +191,7 @@ describe('SelectionPage', () => {
     expect(screen.getByText('取り込みの方向が正しくありません。')).toBeInTheDocument();
   });
 
-  it('does not preselect warned rows, says why, and lists the warned employees being imported in the confirmation', async () => {
+  it('leaves warned rows out of the quick actions, says why, and lists the warned employees being imported in the confirmation', async () => {
     const items = [
       unchangedItem('0001'),
       changedItem('0002'),
@@ -136,7 +202,11 @@ describe('SelectionPage', () => {
     const calls = installFetch('admin', items);
     renderWithProviders(<SelectionPage />, { route: '/integrations/jobkan/smarthr_to_jobkan', path: '/integrations/jobkan/:direction' });
     expect(await screen.findByTestId('summary-all')).toHaveTextContent('5');
-    // 差分あり and 新規登録 without warnings only
+    // the quick actions tick 差分あり and 新規登録 without warnings only
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('0件選択中');
+    expect(screen.getByTestId('quick-new')).toHaveAttribute('title', '確認が必要な2件は含みません。1件ずつチェックを入れてください。');
+    await userEvent.click(screen.getByTestId('quick-changed'));
+    await userEvent.click(screen.getByTestId('quick-new'));
     expect(screen.getByTestId('selected-count')).toHaveTextContent('2件選択中');
     expect(screen.getByTestId('warned-notice')).toHaveTextContent('確認が必要な従業員がいます（2件）');
 
@@ -150,7 +220,7 @@ describe('SelectionPage', () => {
     // tick one warned employee on purpose (searched, then ticked): it is listed with 社員番号, name and message
     await userEvent.type(screen.getByTestId('diff-search'), '00123');
     await waitFor(() => expect(screen.getByTestId('shown-count')).toHaveTextContent('1件を表示中'));
-    await userEvent.click(screen.getByRole('checkbox', { name: /表示中の従業員をすべて選択（1件）/ }));
+    await userEvent.click(screen.getByRole('checkbox', { name: /表示中の従業員をすべて選択（1件。確認が必要な1件を含む）/ }));
     expect(screen.getByTestId('selected-count')).toHaveTextContent('3件選択中');
     await userEvent.click(screen.getByTestId('import-button'));
     dialog = await screen.findByRole('dialog');

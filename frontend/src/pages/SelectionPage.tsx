@@ -11,12 +11,12 @@ import {
   InformationPanel,
   Input,
   Loader,
-  PageHeading,
   Stack,
   Table,
   Td,
   Th,
 } from 'smarthr-ui';
+import { PageHeading } from '../components/PageHeading';
 import { api, newIdempotencyKey, unwrap } from '../api/client';
 import { fetchAllDiffs, invalidateImportViews, qk, type AllDiffs } from '../api/queries';
 import { isDirection, type DiffItem, type Direction } from '../api/types';
@@ -26,15 +26,24 @@ import { useI18n } from '../i18n/i18n';
 import { DiffRow, warningTitle } from '../selection/DiffRow';
 import { VisibleText } from '../selection/Invisible';
 import {
+  breakdown,
   countSelectable,
+  countWarnedSelectable,
   filterItems,
   hasWarnings,
-  preselect,
+  initialSelection,
+  needsTypedCount,
+  QUICK_STATUSES,
+  quickSkippedWarned,
+  quickTargets,
   searchKey,
   selectAllWithinFilter,
   selectedEmployees,
-  selectedWarned,
+  selectQuick,
   STATUS_ORDER,
+  typedCountMatches,
+  type Breakdown,
+  type QuickStatus,
   summaryCount,
   toggleOne,
   visibleSelectionState,
@@ -42,6 +51,20 @@ import {
   type StatusFilter,
 } from '../selection/selection';
 import { useQueryClient } from '@tanstack/react-query';
+
+/** Whole seconds since `running` became true (0 when not running): an honest indicator while the server fetches. */
+function useElapsedSeconds(running: boolean): number {
+  const [start, setStart] = useState<number | null>(null);
+  const [now, setNow] = useState(0);
+  if (running && start === null) setStart(Date.now());
+  if (!running && start !== null) setStart(null);
+  useEffect(() => {
+    if (!running) return;
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [running]);
+  return start === null ? 0 : Math.max(0, Math.floor(((now || start) - start) / 1000));
+}
 
 export function SelectionPage() {
   const { direction } = useParams();
@@ -85,13 +108,19 @@ function Selection({ direction }: { direction: Direction }) {
     staleTime: 5 * 60_000,
     gcTime: 60_000,
   });
-  const data = diffs.data;
+  // the last list that loaded stays visible (marked as old) when a reload fails
+  const [lastGood, setLastGood] = useState<AllDiffs | undefined>(undefined);
+  if (diffs.data && !diffs.isPlaceholderData && lastGood !== diffs.data) setLastGood(diffs.data);
+  const data = diffs.data ?? (diffs.isError ? lastGood : undefined);
+  const stale = diffs.isError && !!data;
+  const elapsed = useElapsedSeconds(diffs.isFetching);
   const items = useMemo(() => data?.items ?? [], [data]);
 
-  // Selection is a Set of employee numbers; it is reset to the preselection when new data arrives.
+  // Selection is a Set of employee numbers; nothing is ticked when (new) data arrives.
   const [sel, setSel] = useState<SelState>({ source: undefined, set: new Set() });
-  if (data && sel.source !== data) setSel({ source: data, set: preselect(data.items) });
+  if (data && sel.source !== data) setSel({ source: data, set: initialSelection(data.items) });
   const selected = sel.set;
+  const selectedCount = selected.size;
 
   const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
   const [query, setQuery] = useState('');
@@ -100,6 +129,16 @@ function Selection({ direction }: { direction: Direction }) {
   const visible = useMemo(() => filterItems(items, statusFilter, deferredQuery, keys), [items, statusFilter, deferredQuery, keys]);
   const visState = useMemo(() => visibleSelectionState(selected, visible), [selected, visible]);
   const selectableVisible = useMemo(() => countSelectable(visible), [visible]);
+  const warnedVisible = useMemo(() => countWarnedSelectable(visible), [visible]);
+  const quick = useMemo(
+    () =>
+      QUICK_STATUSES.map((status) => ({
+        status,
+        n: quickTargets(visible, status).length,
+        warned: quickSkippedWarned(visible, status),
+      })),
+    [visible],
+  );
   const warnedCount = useMemo(() => items.reduce((n, it) => (hasWarnings(it) ? n + 1 : n), 0), [items]);
 
   const onToggle = useCallback((item: DiffItem, on: boolean) => {
@@ -109,6 +148,11 @@ function Selection({ direction }: { direction: Direction }) {
     (on: boolean) => setSel((s) => ({ ...s, set: selectAllWithinFilter(s.set, visible, on) })),
     [visible],
   );
+  const onQuick = useCallback(
+    (status: QuickStatus) => setSel((s) => ({ ...s, set: selectQuick(s.set, visible, status) })),
+    [visible],
+  );
+  const onClear = useCallback(() => setSel((s) => ({ ...s, set: new Set() })), []);
 
   useEffect(() => {
     if (data) performance.mark('hrbridge:diffs-rendered');
@@ -138,8 +182,11 @@ function Selection({ direction }: { direction: Direction }) {
   const [dialogOpen, setDialogOpen] = useState(false);
   const keyRef = useRef<string>('');
   const employeesRef = useRef<{ employee_number: string; fingerprint: string }[]>([]);
-  // the warned employees among those being imported, listed in the confirmation
-  const warnedRef = useRef<DiffItem[]>([]);
+  // what the import will do (新規登録, 更新, 退職, warned employees), shown in the confirmation
+  const [plan, setPlan] = useState<Breakdown>(() => breakdown([], new Set()));
+  const [typed, setTyped] = useState('');
+  const typedNeeded = needsTypedCount(plan.total);
+  const typedOk = !typedNeeded || typedCountMatches(typed, plan.total);
   const create = useMutation({
     mutationFn: async () =>
       unwrap(
@@ -158,29 +205,36 @@ function Selection({ direction }: { direction: Direction }) {
 
   const openDialog = () => {
     employeesRef.current = selectedEmployees(items, selected);
-    warnedRef.current = selectedWarned(items, selected);
+    setPlan(breakdown(items, selected));
+    setTyped('');
     // one key per confirmation: a double click (or a retry after a network error) reuses it
     keyRef.current = newIdempotencyKey();
     create.reset();
     setDialogOpen(true);
   };
 
-  const selectedCount = selected.size;
   const target = t(`target.${direction}`);
   const loadingFirst = !data && diffs.isPending;
   const refreshing = diffs.isFetching && !!data;
 
   return (
-    <Stack gap={1.25} className="page page--selection">
-      <PageHeading>{t(`integration.${direction}`)}</PageHeading>
-      <p>{t('selection.lead')}</p>
+    <div className="page page--selection">
+      <div className="page-titlebar">
+        <PageHeading>{t(`integration.${direction}`)}</PageHeading>
+        <p className="page-lead">{t('selection.lead')}</p>
+      </div>
       {!isAdmin ? (
         <InformationPanel type="warning" title={t('selection.viewerNote')}>
           <p>{t('integration.viewerNote')}</p>
         </InformationPanel>
       ) : null}
 
-      {diffs.isError && !data ? <ErrorPanel error={diffs.error} onRetry={() => void diffs.refetch()} /> : null}
+      {diffs.isError ? <ErrorPanel error={diffs.error} onRetry={() => void diffs.refetch()} /> : null}
+      {stale ? (
+        <p className="stale-note" data-testid="diff-stale">
+          {t('selection.staleList', { time: formatDateTime(data!.generated_at) })}
+        </p>
+      ) : null}
 
       {loadingFirst || refreshing ? (
         <div role="status" className="loading-line" data-testid="diff-loading">
@@ -189,6 +243,9 @@ function Selection({ direction }: { direction: Direction }) {
             {progress
               ? t('selection.loading', { loaded: formatNumber(progress.loaded), total: formatNumber(progress.total) })
               : t('selection.loadingStart')}
+          </span>
+          <span className="muted" data-testid="diff-elapsed">
+            {t('selection.elapsed', { s: formatNumber(elapsed) })}
           </span>
         </div>
       ) : null}
@@ -207,7 +264,7 @@ function Selection({ direction }: { direction: Direction }) {
         <>
           <div className="selection-toolbar">
             <fieldset className="segmented" data-testid="status-filter">
-              <legend className="segmented-legend">{t('selection.filter')}</legend>
+              <legend className="visually-hidden">{t('selection.filter')}</legend>
               {(['all', ...STATUS_ORDER] as StatusFilter[]).map((f) => (
                 <label key={f} className={`segmented-item${statusFilter === f ? ' is-active' : ''}`} data-filter={f}>
                   <input
@@ -225,19 +282,21 @@ function Selection({ direction }: { direction: Direction }) {
               ))}
             </fieldset>
             <div className="selection-search">
-              <FormControl label={t('selection.search')} helpMessage={t('selection.searchHelp')}>
+              <FormControl label={{ text: t('selection.search'), unrecommendedHide: true }}>
                 <Input
                   type="search"
                   value={query}
                   onChange={(e) => setQuery(e.currentTarget.value)}
                   width="100%"
+                  placeholder={t('selection.searchPlaceholder')}
+                  title={t('selection.searchHelp')}
                   data-testid="diff-search"
                 />
               </FormControl>
             </div>
           </div>
 
-          <Cluster gap={1} align="center" justify="space-between" className="selection-meta">
+          <Cluster gap={0.5} align="center" justify="space-between" className="selection-meta">
             <Checkbox
               checked={visState !== 'none'}
               mixed={visState === 'some'}
@@ -246,15 +305,25 @@ function Selection({ direction }: { direction: Direction }) {
               onChange={() => onToggleAll(visState !== 'all')}
               data-testid="select-all-in-filter"
             >
-              {t('selection.selectAllInFilter', { n: formatNumber(selectableVisible) })}
+              {warnedVisible > 0
+                ? t('selection.selectAllInFilterWarned', { n: formatNumber(selectableVisible), w: formatNumber(warnedVisible) })
+                : t('selection.selectAllInFilter', { n: formatNumber(selectableVisible) })}
             </Checkbox>
-            <Cluster gap={1} align="center">
-              <span className="muted" data-testid="shown-count">
-                {t('selection.shownCount', { shown: formatNumber(visible.length) })}
-              </span>
-              <span className="muted">{t('selection.generatedAt', { time: formatDateTime(data.generated_at) })}</span>
-              <Button size="s" onClick={() => setGeneration((g) => g + 1)} loading={refreshing} data-testid="refresh">
-                {t('selection.refresh')}
+            <Cluster gap={0.5} align="center" className="quick-actions" data-testid="quick-actions">
+              {quick.map((q) => (
+                <Button
+                  key={q.status}
+                  size="s"
+                  disabled={q.n === 0 || !isAdmin}
+                  onClick={() => onQuick(q.status)}
+                  data-testid={`quick-${q.status}`}
+                  title={q.warned > 0 ? t('selection.quickWarnedLeftOut', { w: formatNumber(q.warned) }) : undefined}
+                >
+                  {t(`selection.quick.${q.status}`, { n: formatNumber(q.n) })}
+                </Button>
+              ))}
+              <Button size="s" variant="text" disabled={selectedCount === 0 || !isAdmin} onClick={onClear} data-testid="clear-selection">
+                {t('selection.clear')}
               </Button>
             </Cluster>
           </Cluster>
@@ -265,7 +334,13 @@ function Selection({ direction }: { direction: Direction }) {
               <span className="diff-cell diff-cell--number">{t('selection.col.number')}</span>
               <span className="diff-cell diff-cell--name">{t('selection.col.name')}</span>
               <span className="diff-cell diff-cell--status">{t('selection.col.status')}</span>
-              <span className="diff-cell diff-cell--details">{t('selection.col.details')}</span>
+              <span className="diff-cell diff-cell--details">
+                {t('selection.col.details')}
+                <span className="diff-legend">
+                  <span className="diff-legend-old">{t('selection.legend.old')}</span>
+                  <span className="diff-legend-new">{t('selection.legend.new')}</span>
+                </span>
+              </span>
             </div>
             <div ref={scrollRef} className="diff-scroll" data-testid="diff-scroll" tabIndex={-1}>
               {visible.length === 0 ? (
@@ -299,6 +374,15 @@ function Selection({ direction }: { direction: Direction }) {
           </div>
 
           <div className="action-bar">
+              <Cluster gap={0.75} align="center" className="action-bar-info">
+              <span className="muted" data-testid="shown-count">
+                {t('selection.shownCount', { shown: formatNumber(visible.length) })}
+              </span>
+              <span className="muted">{t('selection.generatedAt', { time: formatDateTime(data.generated_at) })}</span>
+              <Button size="s" onClick={() => setGeneration((g) => g + 1)} loading={refreshing} data-testid="refresh">
+                {t('selection.refresh')}
+              </Button>
+            </Cluster>
             <span className="action-bar-count" data-testid="selected-count" aria-live="polite">
               {t('selection.selectedCount', { n: formatNumber(selectedCount) })}
             </span>
@@ -317,8 +401,9 @@ function Selection({ direction }: { direction: Direction }) {
             title={t('confirm.title')}
             actionText={t('confirm.action')}
             actionTheme="primary"
+            actionDisabled={!typedOk}
             onClickAction={() => {
-              if (!create.isPending) create.mutate();
+              if (!create.isPending && typedOk) create.mutate();
             }}
             onClickClose={() => {
               if (!create.isPending) setDialogOpen(false);
@@ -335,13 +420,66 @@ function Selection({ direction }: { direction: Direction }) {
               <p data-testid="confirm-body">
                 {t('confirm.body', { n: formatNumber(employeesRef.current.length), target })}
               </p>
+              <ConfirmBreakdown plan={plan} />
               <p>{t('confirm.note')}</p>
-              {warnedRef.current.length > 0 ? <ConfirmWarned items={warnedRef.current} /> : null}
+              {plan.warned.length > 0 ? <ConfirmWarned items={plan.warned} /> : null}
+              {typedNeeded ? (
+                <FormControl
+                  label={t('confirm.typeCount', { n: formatNumber(plan.total) })}
+                  helpMessage={t('confirm.typeCountHelp')}
+                  errorMessages={typed && !typedOk ? t('confirm.typeCountMismatch') : undefined}
+                >
+                  <Input
+                    value={typed}
+                    inputMode="numeric"
+                    autoComplete="off"
+                    onChange={(e) => setTyped(e.currentTarget.value)}
+                    data-testid="confirm-typed-count"
+                  />
+                </FormControl>
+              ) : null}
             </Stack>
           </ActionDialog>
         </>
       ) : null}
-    </Stack>
+    </div>
+  );
+}
+
+/** What the import will do: 新規登録 N, 更新 M (of which 在籍状況 → 退職 K), 差分なし, warned employees. */
+function ConfirmBreakdown({ plan }: { plan: Breakdown }) {
+  const { t, formatNumber } = useI18n();
+  const rows: [string, number, string][] = [
+    [t('confirm.breakdown.created'), plan.created, 'created'],
+    [t('confirm.breakdown.updated'), plan.updated, 'updated'],
+  ];
+  return (
+    <dl className="confirm-breakdown" data-testid="confirm-breakdown">
+      {rows.map(([label, n, key]) => (
+        <div key={key} data-kind={key}>
+          <dt>{label}</dt>
+          <dd>{t('common.count', { n: formatNumber(n) })}</dd>
+        </div>
+      ))}
+      {plan.retiring > 0 ? (
+        <div data-kind="retiring" className="confirm-breakdown-sub">
+          <dt>{t('confirm.breakdown.retiring')}</dt>
+          <dd>{t('common.count', { n: formatNumber(plan.retiring) })}</dd>
+        </div>
+      ) : null}
+      {plan.unchanged > 0 ? (
+        <div data-kind="unchanged">
+          <dt>{t('status.unchanged')}</dt>
+          <dd>{t('common.count', { n: formatNumber(plan.unchanged) })}</dd>
+        </div>
+      ) : null}
+      {plan.warned.length > 0 ? (
+        <div data-kind="warned">
+          <dt>{t('confirm.breakdown.warned')}</dt>
+          <dd>{t('common.count', { n: formatNumber(plan.warned.length) })}</dd>
+        </div>
+      ) : null}
+    </dl>
   );
 }
 

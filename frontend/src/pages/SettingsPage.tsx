@@ -10,11 +10,11 @@ import {
   InformationPanel,
   Input,
   Loader,
-  PageHeading,
   Section,
   Stack,
   StatusLabel,
 } from 'smarthr-ui';
+import { PageHeading } from '../components/PageHeading';
 import { api, ApiError, unwrap } from '../api/client';
 import { qk } from '../api/queries';
 import type { Connection, ConnectionTestResult, ConnectionUpdate, ProviderCheck } from '../api/types';

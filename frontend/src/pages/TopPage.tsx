@@ -1,5 +1,11 @@
 import { Link } from 'react-router';
-import { Base, Heading, PageHeading, Section, Stack } from 'smarthr-ui';
+import {
+  Base,
+  Heading,
+  Section,
+  Stack,
+} from 'smarthr-ui';
+import { PageHeading } from '../components/PageHeading';
 import { useT } from '../i18n/i18n';
 
 export function TopPage() {

@@ -60,16 +60,24 @@ export function reasonText(t: T, reason: DiffItem['reason']): string {
 }
 
 const EMPLOYMENT_STATUSES = new Set(['employed', 'absent', 'retired']);
+const DATE_FIELDS = new Set<FieldDiff['name']>(['hired_on', 'birth_date']);
 
-/** A value as the administrator reads it: 在籍状況 codes in words, blanks said. */
-export function displayValue(t: T, field: FieldDiff['name'], v: string | null | undefined): string {
+/** A value as the administrator reads it: 在籍状況 codes in words, dates in the language's form, blanks said. */
+export function displayValue(
+  t: T,
+  field: FieldDiff['name'],
+  v: string | null | undefined,
+  fmtDate: (d: string) => string = (d) => d,
+): string {
   if (v === null || v === undefined || v === '') return t('common.blank');
   if (field === 'employment_status' && EMPLOYMENT_STATUSES.has(v)) return t(`empStatus.${v}` as MessageKey);
+  if (DATE_FIELDS.has(field)) return fmtDate(v);
   return v;
 }
 
-function Value({ f, v, t }: { f: FieldDiff['name']; v: string | null | undefined; t: T }) {
-  return <VisibleText text={displayValue(t, f, v)} />;
+function Value({ f, v }: { f: FieldDiff['name']; v: string | null | undefined }) {
+  const { t, formatDate } = useI18n();
+  return <VisibleText text={displayValue(t, f, v, formatDate)} />;
 }
 
 /** What the row will change: old values struck through in red, new values in green. */
@@ -87,7 +95,7 @@ export function FieldChanges({ item }: { item: DiffItem }) {
             <span className="diff-field-label">{fieldLabel(t, f)}</span>
             <ins className="diff-new">
               <VisuallyHiddenText>{t('diff.created')}{colon}</VisuallyHiddenText>
-              <Value f={f.name} v={f.new} t={t} />
+              <Value f={f.name} v={f.new} />
             </ins>
           </li>
         ))}
@@ -105,14 +113,14 @@ export function FieldChanges({ item }: { item: DiffItem }) {
           <span className="diff-field-label">{fieldLabel(t, f)}</span>
           <del className="diff-old">
             <VisuallyHiddenText>{t('diff.before')}{colon}</VisuallyHiddenText>
-            <Value f={f.name} v={f.old} t={t} />
+            <Value f={f.name} v={f.old} />
           </del>
           <span className="diff-arrow" aria-hidden="true">
             →
           </span>
           <ins className="diff-new">
             <VisuallyHiddenText>{t('diff.after')}{colon}</VisuallyHiddenText>
-            <Value f={f.name} v={f.new} t={t} />
+            <Value f={f.name} v={f.new} />
           </ins>
         </li>
       ))}
@@ -169,8 +177,10 @@ export const DiffRow = memo(function DiffRow({
           onChange={(e) => onToggle(item, e.currentTarget.checked)}
         />
       </span>
-      <span className="diff-cell diff-cell--number">{item.employee_number || t('common.blank')}</span>
-      <span className="diff-cell diff-cell--name">
+      <span className="diff-cell diff-cell--number" title={item.employee_number || undefined}>
+        {item.employee_number || t('common.blank')}
+      </span>
+      <span className="diff-cell diff-cell--name" title={stripInvisible(name)}>
         <VisibleText text={name} />
       </span>
       <span className="diff-cell diff-cell--status">

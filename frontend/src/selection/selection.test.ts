@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { changedItem, conflictItem, newItem, sampleItems, unchangedItem, warnedItem } from '../test/fixtures';
+import type { DiffItem } from '../api/types';
+import { changedItem, conflictItem, newItem, sampleItems, warnedItem } from '../test/fixtures';
 import {
   countSelectable,
   filterItems,
   hasWarnings,
-  isPreselected,
+  initialSelection,
+  isRetiring,
   isSelectable,
+  needsTypedCount,
   normalizeForSearch,
-  preselect,
+  quickSkippedWarned,
+  quickTargets,
+  selectQuick,
+  breakdown,
+  countWarnedSelectable,
+  TYPED_CONFIRM_ABOVE,
+  typedCountMatches,
   searchKey,
   selectAllWithinFilter,
   selectedEmployees,
@@ -16,26 +25,63 @@ import {
   visibleSelectionState,
 } from './selection';
 
-describe('preselection', () => {
-  it('ticks new and changed employees only', () => {
-    expect([...preselect(sampleItems)].sort()).toEqual(['0002', '0003', '0005']);
+describe('deliberate selection', () => {
+  it('ticks nothing on arrival, whatever the statuses and warnings', () => {
+    expect(initialSelection(sampleItems).size).toBe(0);
+    expect(initialSelection([warnedItem('00123', '123'), newItem('0008'), changedItem('0009')]).size).toBe(0);
   });
-  it('never ticks conflicts, whatever their fields', () => {
-    const s = preselect([conflictItem('9'), conflictItem('', 'missing_employee_number')]);
-    expect(s.size).toBe(0);
+  it('quick actions tick all 差分あり or all 新規登録 within the filter and search, and keep what was ticked', () => {
+    const shown = filterItems(sampleItems, 'all', '');
+    expect([...selectQuick(new Set(), shown, 'changed')].sort()).toEqual(['0002', '0005']);
+    expect([...selectQuick(new Set(['0001']), shown, 'new')].sort()).toEqual(['0001', '0003']);
+    // a search narrows what a quick action ticks
+    const searched = filterItems(sampleItems, 'all', '田中');
+    expect([...selectQuick(new Set(), searched, 'changed')]).toEqual(['0005']);
+    // a status filter of another status leaves nothing for it to tick
+    expect(selectQuick(new Set(), filterItems(sampleItems, 'unchanged', ''), 'changed').size).toBe(0);
   });
-  it('never ticks a row with a warning, whatever its status, and still ticks the others', () => {
+  it('quick actions leave out warned rows and conflicts, and say how many warned rows they left out', () => {
     const changedWarned = { ...changedItem('0007'), warnings: [{ code: 'similar_employee_number' as const, message: 'm' }] };
-    const items = [warnedItem('00123', '123'), changedWarned, newItem('0008'), changedItem('0009'), unchangedItem('0010')];
-    expect(isPreselected(items[0])).toBe(false);
-    expect(isPreselected(changedWarned)).toBe(false);
-    expect([...preselect(items)].sort()).toEqual(['0008', '0009']);
+    const items = [warnedItem('00123', '123'), changedWarned, newItem('0008'), changedItem('0009'), conflictItem('0010')];
+    expect([...selectQuick(new Set(), items, 'new')]).toEqual(['0008']);
+    expect([...selectQuick(new Set(), items, 'changed')]).toEqual(['0009']);
+    expect(quickTargets(items, 'new').map((i) => i.employee_number)).toEqual(['0008']);
+    expect(quickSkippedWarned(items, 'new')).toBe(1);
+    expect(quickSkippedWarned(items, 'changed')).toBe(1);
+    expect(countWarnedSelectable(items)).toBe(2);
   });
   it('treats a missing warnings array as no warnings', () => {
     const { warnings: _omit, ...rest } = newItem('0011');
-    const legacy = rest as unknown as Parameters<typeof isPreselected>[0];
+    const legacy = rest as unknown as DiffItem;
     expect(hasWarnings(legacy)).toBe(false);
-    expect(isPreselected(legacy)).toBe(true);
+    expect(quickTargets([legacy], 'new')).toHaveLength(1);
+  });
+});
+
+describe('confirmation', () => {
+  const retiring = (n: string): DiffItem => ({
+    ...changedItem(n),
+    fields: [{ name: 'employment_status', label: '在籍状況', old: 'employed', new: 'retired', changed: true }],
+  });
+  it('breaks the selection down into 新規登録, 更新 (of which 退職), 差分なし and warned employees', () => {
+    const w = warnedItem('00123', '123');
+    const items = [...sampleItems, retiring('0020'), w];
+    const b = breakdown(items, new Set(['0001', '0002', '0003', '0004', '0020', '00123']));
+    expect(b).toMatchObject({ total: 5, created: 2, updated: 2, unchanged: 1, retiring: 1 });
+    expect(b.warned.map((i) => i.employee_number)).toEqual(['00123']);
+    expect(isRetiring(retiring('1'))).toBe(true);
+    expect(isRetiring(changedItem('1'))).toBe(false);
+  });
+  it('asks for the count to be typed above 100 employees only', () => {
+    expect(TYPED_CONFIRM_ABOVE).toBe(100);
+    expect(needsTypedCount(100)).toBe(false);
+    expect(needsTypedCount(101)).toBe(true);
+    expect(typedCountMatches('101', 101)).toBe(true);
+    expect(typedCountMatches('１０１', 101)).toBe(true);
+    expect(typedCountMatches('1,001件', 1001)).toBe(true);
+    expect(typedCountMatches('100', 101)).toBe(false);
+    expect(typedCountMatches('', 101)).toBe(false);
+    expect(typedCountMatches('1O1', 101)).toBe(false);
   });
 });
 

@@ -12,16 +12,91 @@ export const warningsOf = (item: Pick<DiffItem, 'warnings'>): DiffItem['warnings
 export const hasWarnings = (item: Pick<DiffItem, 'warnings'>): boolean => warningsOf(item).length > 0;
 
 /**
- * New and changed employees are ticked when the list loads, as in the original, except those with a
- * warning: the administrator has to look at them and tick them on purpose (they stay selectable).
+ * Nothing is ticked when the list loads (issue 15): the administrator ticks the employees they want,
+ * one by one or with the quick actions below. Kept as a function so that the rule has one name and a test.
  */
-export const isPreselected = (item: Pick<DiffItem, 'status' | 'employee_number' | 'warnings'>): boolean =>
-  isSelectable(item) && !hasWarnings(item) && (item.status === 'new' || item.status === 'changed');
+export function initialSelection(_items: readonly DiffItem[]): Set<string> {
+  return new Set();
+}
 
-export function preselect(items: readonly DiffItem[]): Set<string> {
-  const s = new Set<string>();
-  for (const it of items) if (isPreselected(it)) s.add(it.employee_number);
-  return s;
+/** The statuses a quick action can tick: "all 差分あり" and "all 新規登録". */
+export type QuickStatus = Extract<DiffStatus, 'changed' | 'new'>;
+export const QUICK_STATUSES: readonly QuickStatus[] = ['changed', 'new'];
+
+/**
+ * The rows a quick action ticks: the selectable rows of `status` among those shown (the current filter
+ * and search), without the rows that carry a warning: those are ticked one by one, on purpose.
+ */
+export function quickTargets(visible: readonly DiffItem[], status: QuickStatus): DiffItem[] {
+  const out: DiffItem[] = [];
+  for (const it of visible) if (it.status === status && isSelectable(it) && !hasWarnings(it)) out.push(it);
+  return out;
+}
+
+/** Rows of `status` shown but left out of the quick action because they carry a warning. */
+export function quickSkippedWarned(visible: readonly DiffItem[], status: QuickStatus): number {
+  let n = 0;
+  for (const it of visible) if (it.status === status && isSelectable(it) && hasWarnings(it)) n++;
+  return n;
+}
+
+/** Adds a quick action's rows to the selection; everything already ticked stays ticked. */
+export function selectQuick(selected: ReadonlySet<string>, visible: readonly DiffItem[], status: QuickStatus): Set<string> {
+  const next = new Set(selected);
+  for (const it of quickTargets(visible, status)) next.add(it.employee_number);
+  return next;
+}
+
+/** Warned rows among the selectable rows shown (the select-all box says it includes them). */
+export function countWarnedSelectable(visible: readonly DiffItem[]): number {
+  let n = 0;
+  for (const it of visible) if (isSelectable(it) && hasWarnings(it)) n++;
+  return n;
+}
+
+/** What an import of the selection will do, for the confirmation. */
+export type Breakdown = {
+  total: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  retiring: number;
+  warned: DiffItem[];
+};
+
+/** A changed row whose 在籍状況 becomes 退職 (a retirement written to the target). */
+export function isRetiring(item: Pick<DiffItem, 'status' | 'fields'>): boolean {
+  return (
+    item.status !== 'conflict' &&
+    item.fields.some((f) => f.name === 'employment_status' && (f.changed || item.status === 'new') && f.new === 'retired')
+  );
+}
+
+export function breakdown(items: readonly DiffItem[], selected: ReadonlySet<string>): Breakdown {
+  const b: Breakdown = { total: 0, created: 0, updated: 0, unchanged: 0, retiring: 0, warned: [] };
+  const seen = new Set<string>();
+  for (const it of items) {
+    if (!isSelectable(it) || !selected.has(it.employee_number) || seen.has(it.employee_number)) continue;
+    seen.add(it.employee_number);
+    b.total++;
+    if (it.status === 'new') b.created++;
+    else if (it.status === 'changed') b.updated++;
+    else b.unchanged++; // compared again at import time; written only if the target has moved since
+    if (it.status === 'changed' && isRetiring(it)) b.retiring++;
+    if (hasWarnings(it)) b.warned.push(it);
+  }
+  return b;
+}
+
+/** Above this many employees the confirmation asks for the count to be typed. */
+export const TYPED_CONFIRM_ABOVE = 100;
+
+export const needsTypedCount = (n: number): boolean => n > TYPED_CONFIRM_ABOVE;
+
+/** Whether the typed text is the count (full-width digits, separators and spaces allowed). */
+export function typedCountMatches(typed: string, n: number): boolean {
+  const digits = typed.normalize('NFKC').replace(/[\s,，.．件人]/g, '');
+  return /^[0-9]+$/.test(digits) && Number(digits) === n;
 }
 
 /** Folds width, case and spaces so that 「ﾔﾏﾀﾞ　太郎」, 「山田太郎」 and ＡＢＣ match as people expect. */
