@@ -129,7 +129,9 @@ func fieldsOf(he *httpx.Error) []string {
 	}
 	if len(out) == 0 {
 		for _, fi := range sync.Fields() {
-			if utf8.RuneCountInString(fi.LabelJa) >= 2 && strings.Contains(he.Message, fi.LabelJa) {
+			l := fi.LabelJa
+			if utf8.RuneCountInString(l) >= 2 && strings.Contains(he.Message, l) ||
+				strings.HasPrefix(he.Message, l+"は") || strings.HasPrefix(he.Message, l+"を") || strings.Contains(he.Message, "、"+l+"は") {
 				add(fi.Name)
 			}
 		}
