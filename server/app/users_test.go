@@ -84,8 +84,12 @@ func TestUserAdministration(t *testing.T) {
 			// Two administrators demoting each other at once: one must stay.
 			var wg sync.WaitGroup
 			statuses := make([]int, 2)
-			wg.Go(func() { statuses[0] = admin.Do(t, "PATCH", "/api/v1/users/"+v.ID, map[string]any{"disabled": true}).Status })
-			wg.Go(func() { statuses[1] = viewer.Do(t, "PATCH", "/api/v1/users/"+adminID, map[string]any{"disabled": true}).Status })
+			wg.Go(func() {
+				statuses[0] = admin.Do(t, "PATCH", "/api/v1/users/"+v.ID, map[string]any{"disabled": true}).Status
+			})
+			wg.Go(func() {
+				statuses[1] = viewer.Do(t, "PATCH", "/api/v1/users/"+adminID, map[string]any{"disabled": true}).Status
+			})
 			wg.Wait()
 			users, err := env.App.Auth.ListUsers(t.Context(), 10, nil)
 			if err != nil {
