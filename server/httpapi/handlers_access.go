@@ -54,7 +54,12 @@ func (h Access) Login(ctx context.Context, req api.LoginRequestObject) (api.Logi
 	setSessionCookies(c, ns, client.Secure)
 	ctx = auth.WithPrincipal(ctx, ns.Principal)
 	h.Audit.Record(ctx, audit.LoginSucceeded, "users/"+ns.Principal.UserID, nil)
-	return api.Login200JSONResponse{Body: meOf(ns.Principal)}, nil
+	m := meOf(ns.Principal)
+	if u, err := h.Auth.GetUser(ctx, ns.Principal.UserID); err == nil && u.Language != "" {
+		lang := api.Language(u.Language)
+		m.Language = &lang
+	}
+	return api.Login200JSONResponse{Body: m}, nil
 }
 
 func (h Access) Logout(ctx context.Context, _ api.LogoutRequestObject) (api.LogoutResponseObject, error) {

@@ -22,7 +22,9 @@ export function LanguageSync() {
   const me = useMe();
   const qc = useQueryClient();
   const adopted = useRef(false);
+  const previous = useRef(lang);
   const saved = me.data?.language;
+  const isSession = me.data?.auth === 'session';
 
   useEffect(() => {
     if (!saved || adopted.current) return;
@@ -31,16 +33,14 @@ export function LanguageSync() {
   }, [saved, lang, setLang]);
 
   useEffect(() => {
-    if (!adopted.current || !saved || saved === lang || me.data?.auth !== 'session') return;
-    let stale = false;
+    if (previous.current === lang) return;
+    previous.current = lang;
+    if (!isSession || saved === lang) return;
     void api.PATCH('/me', { body: { language: lang } }).then((r) => {
-      if (stale || !r.data) return;
+      if (!r.data) return;
       qc.setQueryData(qk.me, r.data);
       void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== qk.me[0] });
     });
-    return () => {
-      stale = true;
-    };
-  }, [lang, saved, me.data?.auth, qc]);
+  }, [lang, saved, isSession, qc]);
   return null;
 }
