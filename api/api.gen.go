@@ -107,6 +107,48 @@ func (e Direction) Valid() bool {
 	}
 }
 
+// Defines values for ErrorAction.
+const (
+	CheckAccount   ErrorAction = "check_account"
+	FixData        ErrorAction = "fix_data"
+	FixPermissions ErrorAction = "fix_permissions"
+	FixSettings    ErrorAction = "fix_settings"
+	FixSourceData  ErrorAction = "fix_source_data"
+	FixTargetData  ErrorAction = "fix_target_data"
+	ReloadDiff     ErrorAction = "reload_diff"
+	Retry          ErrorAction = "retry"
+	RetryLater     ErrorAction = "retry_later"
+	WaitUntil      ErrorAction = "wait_until"
+)
+
+// Valid indicates whether the value is a known member of the ErrorAction enum.
+func (e ErrorAction) Valid() bool {
+	switch e {
+	case CheckAccount:
+		return true
+	case FixData:
+		return true
+	case FixPermissions:
+		return true
+	case FixSettings:
+		return true
+	case FixSourceData:
+		return true
+	case FixTargetData:
+		return true
+	case ReloadDiff:
+		return true
+	case Retry:
+		return true
+	case RetryLater:
+		return true
+	case WaitUntil:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FieldName.
 const (
 	BirthDate        FieldName = "birth_date"
@@ -218,6 +260,24 @@ func (e ImportStatus) Valid() bool {
 	case ImportStatusRunning:
 		return true
 	case ImportStatusSucceeded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Language.
+const (
+	En Language = "en"
+	Ja Language = "ja"
+)
+
+// Valid indicates whether the value is a known member of the Language enum.
+func (e Language) Valid() bool {
+	switch e {
+	case En:
+		return true
+	case Ja:
 		return true
 	default:
 		return false
@@ -518,6 +578,30 @@ type EmploymentTypeMapping struct {
 	Name string `json:"name"`
 }
 
+// ErrorAction The kind of advice: `fix_source_data` (correct the value in the system the data comes
+// from), `fix_target_data`, `fix_data`, `fix_settings` (連携設定), `fix_permissions` (the
+// provider's admin settings), `check_account` (the provider's plan), `wait_until` (a rate
+// limit), `retry_later` (an outage), `reload_diff` (the data moved), `retry`.
+type ErrorAction string
+
+// ErrorInfo A failure written for people, from hrbridge's error catalogue: `message` (what happened)
+// and `advice` (what to do) in the caller's language (`Accept-Language: en` for English,
+// Japanese otherwise), `detail` the technical text (provider, HTTP status, provider code and
+// message) for support, never meant as the headline.
+type ErrorInfo struct {
+	// Action The kind of advice: `fix_source_data` (correct the value in the system the data comes
+	// from), `fix_target_data`, `fix_data`, `fix_settings` (連携設定), `fix_permissions` (the
+	// provider's admin settings), `check_account` (the provider's plan), `wait_until` (a rate
+	// limit), `retry_later` (an outage), `reload_diff` (the data moved), `retry`.
+	Action *ErrorAction `json:"action,omitempty"`
+	Advice *string      `json:"advice,omitempty"`
+
+	// Code e.g. `smarthr.rejected_value`, `jobkan.unauthorized`, `hrbridge.target_changed`, `conflict.duplicate_employee_number`
+	Code    string  `json:"code"`
+	Detail  *string `json:"detail,omitempty"`
+	Message string  `json:"message"`
+}
+
 // FieldDiff defines model for FieldDiff.
 type FieldDiff struct {
 	Changed bool `json:"changed"`
@@ -594,9 +678,19 @@ type ImportResult struct {
 	ChangedFields  []FieldName        `json:"changed_fields"`
 	DisplayName    string             `json:"display_name"`
 	EmployeeNumber string             `json:"employee_number"`
-	Error          *struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
+
+	// Error Why the employee failed or was skipped, for people (see ErrorInfo): `message` and
+	// `advice` in the caller's language, `detail` the provider's technical text.
+	Error *struct {
+		// Action The kind of advice: `fix_source_data` (correct the value in the system the data comes
+		// from), `fix_target_data`, `fix_data`, `fix_settings` (連携設定), `fix_permissions` (the
+		// provider's admin settings), `check_account` (the provider's plan), `wait_until` (a rate
+		// limit), `retry_later` (an outage), `reload_diff` (the data moved), `retry`.
+		Action  *ErrorAction `json:"action,omitempty"`
+		Advice  *string      `json:"advice,omitempty"`
+		Code    string       `json:"code"`
+		Detail  *string      `json:"detail,omitempty"`
+		Message string       `json:"message"`
 	} `json:"error"`
 	FinishedAt *time.Time   `json:"finished_at,omitempty"`
 	Status     ResultStatus `json:"status"`
@@ -614,6 +708,9 @@ type ImportResultPage struct {
 // ImportStatus defines model for ImportStatus.
 type ImportStatus string
 
+// Language The language a user reads hrbridge in (their notifications and mail too)
+type Language string
+
 // LoginRequest defines model for LoginRequest.
 type LoginRequest struct {
 	Email    openapi_types.Email `json:"email"`
@@ -626,7 +723,10 @@ type Me struct {
 	Auth  MeAuth              `json:"auth"`
 	Email openapi_types.Email `json:"email"`
 	Id    openapi_types.UUID  `json:"id"`
-	Role  Role                `json:"role"`
+
+	// Language The language a user reads hrbridge in (their notifications and mail too)
+	Language *Language `json:"language,omitempty"`
+	Role     Role      `json:"role"`
 
 	// Scopes The token's scopes (token authentication only)
 	Scopes *[]Scope `json:"scopes,omitempty"`
@@ -634,6 +734,12 @@ type Me struct {
 
 // MeAuth How this request was authenticated
 type MeAuth string
+
+// MeUpdate defines model for MeUpdate.
+type MeUpdate struct {
+	// Language The language a user reads hrbridge in (their notifications and mail too)
+	Language Language `json:"language"`
+}
 
 // Notification defines model for Notification.
 type Notification struct {
@@ -656,11 +762,28 @@ type NotificationPage struct {
 	Unread     Count          `json:"unread"`
 }
 
+// PasswordSet defines model for PasswordSet.
+type PasswordSet struct {
+	Password string `json:"password"`
+}
+
 // Problem RFC 9457 problem details
 type Problem struct {
+	// Action The kind of advice: `fix_source_data` (correct the value in the system the data comes
+	// from), `fix_target_data`, `fix_data`, `fix_settings` (連携設定), `fix_permissions` (the
+	// provider's admin settings), `check_account` (the provider's plan), `wait_until` (a rate
+	// limit), `retry_later` (an outage), `reload_diff` (the data moved), `retry`.
+	Action *ErrorAction `json:"action,omitempty"`
+	Advice *string      `json:"advice,omitempty"`
+
+	// Code For a failure of SmartHR or Jobkan (e.g. the diffs' 502), the error catalogue's code; then
+	// `message` and `advice` say, in the caller's language (`Accept-Language`), what happened
+	// and what to do, and `detail` keeps the technical text.
+	Code     *string         `json:"code,omitempty"`
 	Detail   *string         `json:"detail,omitempty"`
 	Errors   *[]ProblemError `json:"errors,omitempty"`
 	Instance *string         `json:"instance,omitempty"`
+	Message  *string         `json:"message,omitempty"`
 	Status   int32           `json:"status"`
 	Title    string          `json:"title"`
 
@@ -678,8 +801,11 @@ type ProblemError struct {
 // ProviderCheck defines model for ProviderCheck.
 type ProviderCheck struct {
 	Employees *int32 `json:"employees,omitempty"`
-	Message   string `json:"message"`
-	Ok        bool   `json:"ok"`
+
+	// Error Why the test failed, for people (`message` above is its headline)
+	Error   *ErrorInfo `json:"error,omitempty"`
+	Message string     `json:"message"`
+	Ok      bool       `json:"ok"`
 }
 
 // ResultStatus defines model for ResultStatus.
@@ -690,6 +816,44 @@ type Role string
 
 // Scope defines model for Scope.
 type Scope string
+
+// User defines model for User.
+type User struct {
+	CreatedAt  time.Time           `json:"created_at"`
+	Disabled   bool                `json:"disabled"`
+	DisabledAt *time.Time          `json:"disabled_at,omitempty"`
+	Email      openapi_types.Email `json:"email"`
+	Id         openapi_types.UUID  `json:"id"`
+
+	// Language The language a user reads hrbridge in (their notifications and mail too)
+	Language  Language  `json:"language"`
+	Role      Role      `json:"role"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// UserCreate defines model for UserCreate.
+type UserCreate struct {
+	Email openapi_types.Email `json:"email"`
+
+	// Language The language a user reads hrbridge in (their notifications and mail too)
+	Language *Language `json:"language,omitempty"`
+
+	// Password The initial password, given to the user by the administrator
+	Password string `json:"password"`
+	Role     Role   `json:"role"`
+}
+
+// UserPage defines model for UserPage.
+type UserPage struct {
+	Items      []User  `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// UserUpdate defines model for UserUpdate.
+type UserUpdate struct {
+	Disabled *bool `json:"disabled,omitempty"`
+	Role     *Role `json:"role,omitempty"`
+}
 
 // Cursor defines model for Cursor.
 type Cursor = string
@@ -738,6 +902,18 @@ type ListAuditEventsParams struct {
 
 	// Cursor The `next_cursor` of the previous page
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Actor Only events whose actor contains this text (any case)
+	Actor *string `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Action Only this action (e.g. `login.failed`), or a family ending in `.` (e.g. `user.`)
+	Action *string `form:"action,omitempty" json:"action,omitempty"`
+
+	// Since Only events at or after this time
+	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
+
+	// Until Only events before this time
+	Until *time.Time `form:"until,omitempty" json:"until,omitempty"`
 }
 
 // ListImportsParams defines parameters for ListImports.
@@ -798,6 +974,14 @@ type ListNotificationsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListUsersParams defines parameters for ListUsers.
+type ListUsersParams struct {
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // CreateApiTokenJSONRequestBody defines body for CreateApiToken for application/json ContentType.
 type CreateApiTokenJSONRequestBody = ApiTokenCreate
 
@@ -809,6 +993,18 @@ type CreateImportJSONRequestBody = ImportRequest
 
 // PutConnectionJSONRequestBody defines body for PutConnection for application/json ContentType.
 type PutConnectionJSONRequestBody = ConnectionUpdate
+
+// UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
+type UpdateMeJSONRequestBody = MeUpdate
+
+// CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
+type CreateUserJSONRequestBody = UserCreate
+
+// UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
+type UpdateUserJSONRequestBody = UserUpdate
+
+// SetUserPasswordJSONRequestBody defines body for SetUserPassword for application/json ContentType.
+type SetUserPasswordJSONRequestBody = PasswordSet
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -866,6 +1062,9 @@ type ServerInterface interface {
 	// GetMe The signed-in user (or the token's owner)
 	// (GET /me)
 	GetMe(ctx echo.Context) error
+	// UpdateMe Change the signed-in user's own preferences (their language)
+	// (PATCH /me)
+	UpdateMe(ctx echo.Context) error
 	// ListNotifications The signed-in user's notifications, newest first
 	// (GET /notifications)
 	ListNotifications(ctx echo.Context, params ListNotificationsParams) error
@@ -875,6 +1074,18 @@ type ServerInterface interface {
 	// GetOpenAPISpec This document
 	// (GET /openapi.yaml)
 	GetOpenAPISpec(ctx echo.Context) error
+	// ListUsers Users and their roles (管理者とユーザー), newest first, disabled ones included
+	// (GET /users)
+	ListUsers(ctx echo.Context, params ListUsersParams) error
+	// CreateUser Add a user with a role and an initial password (audited as `user.created`)
+	// (POST /users)
+	CreateUser(ctx echo.Context) error
+	// UpdateUser Change a user's role, or disable or enable them (audited as `user.updated`)
+	// (PATCH /users/{id})
+	UpdateUser(ctx echo.Context, id IdPath) error
+	// SetUserPassword Set a user's password (audited as `user.password_reset`); their sessions end
+	// (PUT /users/{id}/password)
+	SetUserPassword(ctx echo.Context, id IdPath) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -950,6 +1161,34 @@ func (w *ServerInterfaceWrapper) ListAuditEvents(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", ctx.QueryParams(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter actor: %s", err))
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", ctx.QueryParams(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter action: %s", err))
+	}
+
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", ctx.QueryParams(), &params.Since, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter since: %s", err))
+	}
+
+	// ------------- Optional query parameter "until" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "until", ctx.QueryParams(), &params.Until, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter until: %s", err))
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -1251,6 +1490,15 @@ func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 	return err
 }
 
+// UpdateMe converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMe(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMe(ctx)
+	return err
+}
+
 // ListNotifications converts echo context to params.
 func (w *ServerInterfaceWrapper) ListNotifications(ctx echo.Context) error {
 	var err error
@@ -1308,6 +1556,72 @@ func (w *ServerInterfaceWrapper) GetOpenAPISpec(ctx echo.Context) error {
 	return err
 }
 
+// ListUsers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUsersParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUsers(ctx, params)
+	return err
+}
+
+// CreateUser converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateUser(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateUser(ctx)
+	return err
+}
+
+// UpdateUser converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id IdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateUser(ctx, id)
+	return err
+}
+
+// SetUserPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) SetUserPassword(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id IdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetUserPassword(ctx, id)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -1359,6 +1673,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/auth/login", wrapper.Login, options.OperationMiddlewares["login"]...)
 	router.POST(options.BaseURL+"/auth/logout", wrapper.Logout, options.OperationMiddlewares["logout"]...)
 	router.GET(options.BaseURL+"/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
+	router.PATCH(options.BaseURL+"/me", wrapper.UpdateMe, options.OperationMiddlewares["updateMe"]...)
+	router.GET(options.BaseURL+"/users", wrapper.ListUsers, options.OperationMiddlewares["listUsers"]...)
+	router.POST(options.BaseURL+"/users", wrapper.CreateUser, options.OperationMiddlewares["createUser"]...)
+	router.PATCH(options.BaseURL+"/users/:id", wrapper.UpdateUser, options.OperationMiddlewares["updateUser"]...)
+	router.PUT(options.BaseURL+"/users/:id/password", wrapper.SetUserPassword, options.OperationMiddlewares["setUserPassword"]...)
 	router.GET(options.BaseURL+"/api-tokens", wrapper.ListApiTokens, options.OperationMiddlewares["listApiTokens"]...)
 	router.POST(options.BaseURL+"/api-tokens", wrapper.CreateApiToken, options.OperationMiddlewares["createApiToken"]...)
 	router.DELETE(options.BaseURL+"/api-tokens/:id", wrapper.RevokeApiToken, options.OperationMiddlewares["revokeApiToken"]...)
@@ -3485,6 +3804,112 @@ func (response GetMedefaultApplicationProblemPlusJSONResponse) VisitGetMeRespons
 	return err
 }
 
+type UpdateMeRequestObject struct {
+	Body *UpdateMeJSONRequestBody
+}
+
+type UpdateMeResponseObject interface {
+	VisitUpdateMeResponse(w http.ResponseWriter) error
+}
+
+type UpdateMe200JSONResponse Me
+
+func (response UpdateMe200JSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe400ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe401ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe403ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMe429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMe429ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMedefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateMedefaultApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListNotificationsRequestObject struct {
 	Params ListNotificationsParams
 }
@@ -3776,6 +4201,538 @@ func (response GetOpenAPISpecdefaultApplicationProblemPlusJSONResponse) VisitGet
 	return err
 }
 
+type ListUsersRequestObject struct {
+	Params ListUsersParams
+}
+
+type ListUsersResponseObject interface {
+	VisitListUsersResponse(w http.ResponseWriter) error
+}
+
+type ListUsers200JSONResponse UserPage
+
+func (response ListUsers200JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers400ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers401ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers403ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers429ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsersdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListUsersdefaultApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserRequestObject struct {
+	Body *CreateUserJSONRequestBody
+}
+
+type CreateUserResponseObject interface {
+	VisitCreateUserResponse(w http.ResponseWriter) error
+}
+
+type CreateUser201JSONResponse User
+
+func (response CreateUser201JSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser400ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser401ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser403ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser409ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser422ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser429ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateUserdefaultApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserRequestObject struct {
+	Id   IdPath `json:"id"`
+	Body *UpdateUserJSONRequestBody
+}
+
+type UpdateUserResponseObject interface {
+	VisitUpdateUserResponse(w http.ResponseWriter) error
+}
+
+type UpdateUser200JSONResponse User
+
+func (response UpdateUser200JSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser400ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser401ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser403ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser404ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser409ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser422ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser429ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateUserdefaultApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPasswordRequestObject struct {
+	Id   IdPath `json:"id"`
+	Body *SetUserPasswordJSONRequestBody
+}
+
+type SetUserPasswordResponseObject interface {
+	VisitSetUserPasswordResponse(w http.ResponseWriter) error
+}
+
+type SetUserPassword204Response struct {
+}
+
+func (response SetUserPassword204Response) VisitSetUserPasswordResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type SetUserPassword400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SetUserPassword400ApplicationProblemPlusJSONResponse) VisitSetUserPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPassword401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SetUserPassword401ApplicationProblemPlusJSONResponse) VisitSetUserPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPassword403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SetUserPassword403ApplicationProblemPlusJSONResponse) VisitSetUserPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPassword404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response SetUserPassword404ApplicationProblemPlusJSONResponse) VisitSetUserPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPassword422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableApplicationProblemPlusJSONResponse
+}
+
+func (response SetUserPassword422ApplicationProblemPlusJSONResponse) VisitSetUserPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPassword429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response SetUserPassword429ApplicationProblemPlusJSONResponse) VisitSetUserPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserPassworddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response SetUserPassworddefaultApplicationProblemPlusJSONResponse) VisitSetUserPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListApiTokens API tokens for integrators
@@ -3832,6 +4789,9 @@ type StrictServerInterface interface {
 	// GetMe The signed-in user (or the token's owner)
 	// (GET /me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// UpdateMe Change the signed-in user's own preferences (their language)
+	// (PATCH /me)
+	UpdateMe(ctx context.Context, request UpdateMeRequestObject) (UpdateMeResponseObject, error)
 	// ListNotifications The signed-in user's notifications, newest first
 	// (GET /notifications)
 	ListNotifications(ctx context.Context, request ListNotificationsRequestObject) (ListNotificationsResponseObject, error)
@@ -3841,6 +4801,18 @@ type StrictServerInterface interface {
 	// GetOpenAPISpec This document
 	// (GET /openapi.yaml)
 	GetOpenAPISpec(ctx context.Context, request GetOpenAPISpecRequestObject) (GetOpenAPISpecResponseObject, error)
+	// ListUsers Users and their roles (管理者とユーザー), newest first, disabled ones included
+	// (GET /users)
+	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
+	// CreateUser Add a user with a role and an initial password (audited as `user.created`)
+	// (POST /users)
+	CreateUser(ctx context.Context, request CreateUserRequestObject) (CreateUserResponseObject, error)
+	// UpdateUser Change a user's role, or disable or enable them (audited as `user.updated`)
+	// (PATCH /users/{id})
+	UpdateUser(ctx context.Context, request UpdateUserRequestObject) (UpdateUserResponseObject, error)
+	// SetUserPassword Set a user's password (audited as `user.password_reset`); their sessions end
+	// (PUT /users/{id}/password)
+	SetUserPassword(ctx context.Context, request SetUserPasswordRequestObject) (SetUserPasswordResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -4384,6 +5356,52 @@ func (sh *strictHandler) GetMe(ctx echo.Context) error {
 	return nil
 }
 
+// UpdateMe operation middleware
+func (sh *strictHandler) UpdateMe(ctx echo.Context) error {
+	var request UpdateMeRequestObject
+
+	var body UpdateMeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateMe(ctx.Request().Context(), request.(UpdateMeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateMe")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateMeResponseObject); ok {
+		return validResponse.VisitUpdateMeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListNotifications operation middleware
 func (sh *strictHandler) ListNotifications(ctx echo.Context, params ListNotificationsParams) error {
 	var request ListNotificationsRequestObject
@@ -4457,116 +5475,308 @@ func (sh *strictHandler) GetOpenAPISpec(ctx echo.Context) error {
 	return nil
 }
 
+// ListUsers operation middleware
+func (sh *strictHandler) ListUsers(ctx echo.Context, params ListUsersParams) error {
+	var request ListUsersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUsers(ctx.Request().Context(), request.(ListUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUsers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUsersResponseObject); ok {
+		return validResponse.VisitListUsersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateUser operation middleware
+func (sh *strictHandler) CreateUser(ctx echo.Context) error {
+	var request CreateUserRequestObject
+
+	var body CreateUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateUser(ctx.Request().Context(), request.(CreateUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateUserResponseObject); ok {
+		return validResponse.VisitCreateUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateUser operation middleware
+func (sh *strictHandler) UpdateUser(ctx echo.Context, id IdPath) error {
+	var request UpdateUserRequestObject
+
+	request.Id = id
+
+	var body UpdateUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateUser(ctx.Request().Context(), request.(UpdateUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateUserResponseObject); ok {
+		return validResponse.VisitUpdateUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetUserPassword operation middleware
+func (sh *strictHandler) SetUserPassword(ctx echo.Context, id IdPath) error {
+	var request SetUserPasswordRequestObject
+
+	request.Id = id
+
+	var body SetUserPasswordJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetUserPassword(ctx.Request().Context(), request.(SetUserPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetUserPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetUserPasswordResponseObject); ok {
+		return validResponse.VisitSetUserPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17b1vJdfhXGdzfD7CIXlGy5d1kqb+0Wjtxsn5AUpouLIMc3nvIO6vLmeuZuaIZQ0DWRtMgaZsAaVI0",
-	"+SdpkzZIkUVfaJo2TT+M4HX2WxTzuO8heSnTWntr/7ErkfM4c+a855yjx17AJgmjQKXweo+9BHM8AQlc",
-	"/7afcsG4+ikEEXCSSMKo1/OOIkADCo9kP9AjBoiNkIwAJRxOCUsFSvAYPN8javTDFPjM8z2KJ+D1PDPF",
-	"8z0RRDDBavUJfvQ+0LGMvN5b29u+J2eJGikkJ3TsnZ353q3wHlZfPzZLJuqXfEUSer7H4WFKOIReT/IU",
-	"yquPGJ9g6fW8NNUjS7vtvO3a7H0yITLfqwZ+rL8srx/CCKexVLD7xWaEyp1rZjcySSde75o62YRQ89vV",
-	"fGNCJYyBe2dqaw4iYVSARv+7OPwSljDFM/VbwKgEquHCSRKTAKvb2Eo4G8Yw+aMPhbqaxyW4/j+Hkdfz",
-	"/t9WccVb5luxdc/MMptWL3cPJZydkhA4GmESQ7iLBiFITOIBEngm0DQiQYQwDdE0mnlnvoLzAB6mIORl",
-	"wqmIkJttERFogmOFewgR4wijnJDVd4Se4piECtZ9RkcxCT4DSAVLeQAKHMokIhRhJCSWgGSEJcJxzKYC",
-	"yYgIBeZNxockDIFeJpyHZEwhRIT6aJhKDaYGC0K0wVkMPpLsBCgSAUtAoXn/8OBmR4F7h8mbLKXhZUJ7",
-	"hyGRBlGOWQVHNvwy2YUi4Jxxtf0RY7cxnVlmEJdKY4yhCaazjCXELuIg+QzhkWICJZzH5BQokmSiJHME",
-	"OLRS/kCN29xT45qi/hACRkOBJENTXBN882XdF9++XpF22y5pd+Z7X6M4lRHj5Btw2bSjJQISIARhVBGz",
-	"pm1PA5VwFoAQeBjDZyjRphDHm1amKX4kUiALCgowVew5BISDABIJodZcdhMFw15CjvSJlFbnLAEuiVEr",
-	"AQcsIexjWbnEEEvYtNRRUpFvX2+oSD9fYjirLAETTOLq9GtvuebDo4RwECuAQNM4Nvdh1HtjSRKurut9",
-	"L8ZC9lOxEjaWgmIshYpZc9Vh1vhewmFEHrntqxHhQqIgwhwHyh7LTCxNpkoSIw4BG1MiAGm+LCPdtRmH",
-	"U3ay3oNqRaBpikiYiGWkf6iGq3kT/OiWmXBNCwn7S2ETYc7xzDMGUWbW3Td2nkZuvrVfpuYKXT7IF2PD",
-	"DyGQat+MJ/b1MM3PYUgU0nF8r8QjIxwL8Gts8xJodh6hTAjNf798tPteSsnDFOzXCvb6TVQvYTmqNW/i",
-	"OL478nr3F0Oby60zvy64ZCbPmtwiIOAgd5GI2JQiRuMZioBDnS2cvkX5YGaL5oEelI50T/k2DamaX0Wr",
-	"OymdsnQtZefHsoDvlfwsl6+0hMjqLKQ3qi7qvL40JPLGqdV61ZPiwCC+fg/QHXfRIGZjQrsiDQKAEMKB",
-	"n31knAn1O05IXyO6a/lVfRgwSkGv3E2TMPuUTBLGZVdIzNUn1ft0C1UcyHk+ayqAXxEINpWe8hE2wvSK",
-	"QIqefW0ERGC/RpITCJEyza0fhPQ52qi3NWhY43HNF1GVyy7u7WJakCQuKbRUfEnMxyBrU3cuQJQKRktV",
-	"2f1VkLiYQtfCjwW9v6IcmTmuB4CtvQlUmdb3vQkRgtBxHyZJzGYAfZpOhqBQGKbGWgXHdymd4CSB0H41",
-	"ASr7etPsXvscRqkA0R/GmJ7oYI62mfunOE6hBGNBEPs5DzusTkZHZJxyowuqvHlT6VuUUklihCnCoXIc",
-	"hORYMo4EPgWhGVOAlISOBdoQmIZD9gjZ0ItAmGvuDtEEMJ1GJIaOlwM4ZCwGrGVt7bDtCeRGPvFolsBt",
-	"nCT2zCWl6qKVD9nwBDvQoWRgyuMW0S/fC2KiADa8vUSf5aONRuwLw6BNTGjR1xKEGslmsJcXKUPpgsFF",
-	"0mKCuYy4S8Mo98voiPknGGIB2QFcmiiSMhG9rS0JFFPZtbt1P0y2cEJqqqTFqfPt/CZ8rtNZLbZOezEV",
-	"0B+mglC1e2Y8Vo9+ADg0sTlOJKBDdegvH1wRKJundZ1AG+dPf3D+5D/On/7F+ZPfqv8+/d350592EKFC",
-	"qiXYCMUwxrEZ7uClGnayu8wp3sFrrgP4ZcEwR+5ZmXIEQh6A0KHWOsUUbLbE99aBzf0IgpMaBa4wb9nR",
-	"Fx/ja5ouVnU+Pju5tQKUC4TaEpdmoYhrN9cImyZHvA8jiVgq0QlAYhWJZBxC6zQ4BMGiDX1Pc9ZdGs+s",
-	"b7REli6EfkXJukSKrnJVJRG2Cs7MhBdHWVl4vwjG8nWcItglL1+SIHMzfUrl4kjp1W3zb3Gw1PfeI6OR",
-	"4tem6AuJSGI86zuCCTtOA6FuC7aJVI0IxGF7qXNTDVcg1yVNU9CMCB0DTzihDt7djzAdg0DTCCgCIiPg",
-	"SJAQrgikdsWKIrU5KlCgh+4iATRERKIhDk7QlMhIU6/xI2vu47UvOsNkmX3dLl5Rs8vPHtT1eL5mv/Dp",
-	"qvhu42sJiWW6FO8K5Ydm5JnvTTGnyl5u4nUvPCWC8RmiTIJAjOqHJ5RRBtrA8RTPBEo4CKDSR6lIcRzP",
-	"1Ag563TRHlKLQ1hMCTA9pkKSOEbDDN8Q7mrs1wz6iKWx8qbZiYly+kgwPe7w3h4KGZgXMr13DIFERB5T",
-	"ZdLEREih7pbQ0qUibUAo/iKMdo8Vw7aiUYWrrxsMLaPSmohwOFplHswvq0rcOROVLsYlNBRcbpc2JLzw",
-	"rhYfLRt45ntjoMBfNByxmjedC6uX7Uv7nkgnE8xnrRjDDq1fZ4HWGrKK1f3WbnqJAxtc9+w3Hz/79rfO",
-	"P/rV+Ud/7aPstyfnT77jo09+9E9/+PvvPf+b//r0z//FR8++96PzJ9/5w+9/d/7ko/OPfn/+0U/On/xA",
-	"aSLr8qfUiDvta+U/UZhae1q/cLs89DIemi66Xam3TOKlJkwSlN7SW01QALYdK5nEcevRBULazaiRQCt8",
-	"ZjDNu/ZMmDhCHyGsII321XDFOSCElQO1cAnjKAGWxOArUfgVnGAKAtCG9nspnhA6NpHMR0RI9cvzn//+",
-	"2Q9+9vyHv3r2vd90GkHUpa6vPkAB0BIE7NvjVoH+ejRDmBb6gohMheChsjQ3hFSMvosoTJHaUKAJnukX",
-	"zjCEUOsIYwiLTIOIiE2PqTqohUx5rVhPVsefoZBpTXJC2bTTO6abaCDIhMSY1+Nhgx7CFRYs4JxGTEAF",
-	"gQgepjgW+jQZgk3I7JiifOIVpVYDQDHgUI34BnAmtGceg5TAUYAF6LgVGVNtWm9YZx0NtrevXtsZ6MFf",
-	"0UaoWnigPvPRAHa2t813gxvqx04PJcAjnNnpeALqA8EoSmkIHGHKtOFkjtpFt7TaVDCZEKtQq2ON9wz4",
-	"Xa1lBaJwChxNsAwi5S+RGKiMZ0bJZrJoDkrniJ+SBssWMHZ2X7J+YXvbn9SHDae6WM7t3K7mCNndAyfR",
-	"Guyj8ye/PX/yP+dPn54//eHzX3787Nu/QBtTxk/6J4SGHWTZY76R/47+tzj7q3gNrCVgWKL49Cd/9vyv",
-	"fvnsv//2kz/9LrJ2xkrvhu4nvPLxXXxdWPKL1EUzOBfjIcTzXrYhDq+IQm6ZsS2edjIMLXU97qiBhcJx",
-	"vBfqlKErwngPvs1pUzKJEynrHq5TRvoei0P36kYaZKujDWXFoJHOSytzmVMSr/Z6YG8xw6CCKNdb9nrm",
-	"3uodi82MD3UuhF1Q2+XZL5Harc8crrDne0nEqPr/kHAZ9XVoqzIst4VNcoiLjY1AcunN1KalLrpwM3vf",
-	"jF3T49uFDO1QIaKtwTJSDlG03vDwBR//lATi2C2VnfelE8v6bNRitzZ+LV9zlDxb0iQnNbnTvu/afJpU",
-	"AEcb9um3/B7csYmZ4gRCzbyNLBvn2287R90QbeGqr2Ltul5Py5foVzyanP/MFpZM/Yy5KuiqZdOU7qZK",
-	"sC6RUmHDeTln7dlDv7i3Hi5OSJKsMH5VdyF/zbnYFWWnL5bxKy5HBn5+7vkIvmF1x4XeDxbG/JZE2Wtx",
-	"unocbRXToxk/KS8+/+zreOi3uuYVfeQ30JWS6Ve44osprewuVsVgTocVTF7NQ9nzUvpW1zd1VM6VdMVR",
-	"FqHW/X6IG16J4dmcZdXlKcHp0oeWkfsXCZJnluriIPmlxPhNGnvvcYO23dGMpeuV4hfVF711xBtehv3U",
-	"TnUbEspU96qhYdzQyzXqye5hGQ2vTxhannilRWIRUs3482EKqVaZPKXUvDLmSYfKLcFcEhzHs75Vqblu",
-	"9b0A0wCqarYggvfZmNCLSWDj4VwoIT7BQkwZD52PQ6vpVrNjvqALp7cdlINTU19XtZe/zKbmaSirS5hi",
-	"gdRQoFJnloXlSJAppsher53ofQEcXcy94Sxe6pUdqDGVxGqHT29dAzMGbZhSqBIqdBkJjWedtg9Q7rzs",
-	"5RnwGcL0yXxzca5bvsMkGVnImvc9ZOHMQW3bLyed9YKuqeb9fqvJS6X7CTH1aRm12sUzRTLH08Vr1TCS",
-	"yLiNAnddu4Y/W8I397c0S7ZMA+vQGBWaevmveylVN3BBv9ihYPIVXbgqFQ/Wcupu7qN3rr/1BWQrvpB5",
-	"yFeL10zweQ/8c82t9pi30N3Iag0bRnfTzhZSKbo29lfZ9pkfxn6rGsPediaquEjcndZqPnjswSM8SWIN",
-	"+5ClspflG6+WnpnlLlv2sOdZcM83MnO3eocxKyRm/QULOPjIJJfqqvBu7n4MfDRQHNnNnZD7Ow+69Vem",
-	"5Yd6Eas5h3yx5VxNZmycv+IQrpq3NIehS+SxwvF8j520SNhiJ0sOXDHYSwogARoaw7FlfKYvJNbE1YjS",
-	"FCAfWHMj20Snvni+d0pgOudRzNgBpTlaQmXaz+0RCwhSTuTsUEkHq9ABc+BH7oS+PYr27t2y9dv2uPZ5",
-	"cAsnZFN/IbLqXo1uvVyR+BtJmWhBYYy8fcZOiOO56l3OpgJ4Vli7i1Iq8AjQBGTEQoFwLBiiACEa/Mnm",
-	"/uHBzU0N8SBrFhGYdfN2CxEfchKOoV8yLq2gS8hXYWbqaAkdsaxSF5uEhNp8daM8tucQva2tMZFROuwG",
-	"bLKVjcl/8BqluV/VeZD5ozCHgPFQIEKRkJCgIcgpAM3SrfXrrM6u/ofzpz86f/KP50//9dl3f/7JN3/6",
-	"/OOfPf/+t9CGeVjs6Pf7IZMRyiWJ6B7TY7rP6KmyKxkVPfSVw7t3bNo25oAExSfQD7CAXV3NbT5VSmpn",
-	"Z+cd9LWj/V2kqNh8Pvjggw8+2Lx9e/O99wbdY3rjFPjMVKwjot+wc+02mFfcPEAhC9IJUNlF7+scLIlP",
-	"AA10Kwz7FG0bgZhELQ4y5RQNHmvN5qOSCj4boI1q6xAikH4fw9LkLNCwo1GwVzGtewijYZW20Mbg3t3D",
-	"I03AW6dXt5QhvKVrtAZIgDTP4YM6AQ2QIbHdY1ojTbWdIU09sUKeyNTLFwmF5mXPviEUmwSCj7IdOv4x",
-	"ZVyhuGA9LNBgz5a823O9qxkNHafb2zuBHqV/hEEX3cBBhJRw1kOvCDR4tJkA1wU/6iSGJqYRNjlyCnbR",
-	"Q4MkHcYkUCopP/MGpjMkdH+HTUL1o0fHRwMlaQZowwgn3+Tp+aaBhoE3P68Zeky1+9PJK/PUygsmZYPM",
-	"LDVmoIdrgKppgcq1MtB2TH5BTAKgAkq8rBxwTkCajKzV2NmaJbk8UHeixDJwYTj8ane7u62VTgIUJ8Tr",
-	"eTvd7e6O9qVlpEVsWVT2Hnu2+C2/oFuh1/MUg2TVncIEIvKOOnNSSYshW6b1zJm/dKBtzXP2oNYz5tr2",
-	"9oKWBau1KqgUvLo7xdikG4MTtGHyRWQEhNvset0e5LoByrVXDvxWqYuMnnJ1+ZRK+wg9aWf5pKK1ippx",
-	"7Z3lM+ptPTQibM+fZXOLdg+lXEUvFwjCvCzamLbyB3xP4rHQpoN17Ms8r/SetijOfC9hwkF/puA6ry82",
-	"thII+a7199dKGbaQ/qxqk+VZzxW6vPqSdg/ntdKwnRK0NCJSWILMS8RNx5hXmTSvtdmm3KvksyNocxUV",
-	"XbdbRjoR5dJ8QrOgolm1NdGf+WUZvPWYhGfGBI3BlFRVeeFAt7wo8cJqwtg2HXPI2OuuwjvdXuMVpykD",
-	"+eIZeTOnz46cDDIr5LQajaQhkZtwmrW1m6+p87rv111XV8vhF2prjR1ksfNGPTfJT2kPg6SYjZX7MgUh",
-	"Ta1KhQxDIpfRYeaS6ECLU2G/b7tKvAw9XXnMaqWl10eRt2Fhj7ldW9JvXDnlNSp3y7pO1tHVxZmlTmWH",
-	"IDfnBR6O3M7expelTO7SeNYxfqrTUxPzulFe337H0SHy7DJ55lI5wEaVvN79B2V+UJemOxbSEOmksKYz",
-	"vlw8G6+0yhcslQsZQ33fRvlaqlLDP/fC6QY1AYog5RyoXP0isoH6JoyHvlhJ3rJjGgrS1R+1knvYSlCU",
-	"8pGUMnUtmidLtFuxml2pFq2Sy11thJpT5dFQLHUMw7ZLJCLrlOiEhyj3wdkLsf2raEu4hjBiHJaCpLun",
-	"rAOk18nqKeUFLrR4Mip/Y+w05cmn3/y7T77/n8/++Ref/Prf0EYpvQ5FREjGZ525FlCG1qaM0U8YS2IU",
-	"t7Ka7JpUqV8ih8RwQp6DksUXda3TCcxswLlUAJXXe2tWMSZEwSu3QpgkTAINZptfhdnC7tELmlE0y8cN",
-	"sa/fjqvmhbYy5K6teXMng9neo7vlcmwikMnNsln1RKgruiIQYB4T4Hbcqx4Y3G7BjHkz6UsP17y1fa0V",
-	"4rL+4S8uJgwVWKM9hkCWiv9FVpE/xMHJmOvgQRspQTLKKgyRPKbjtEa+BHKe1LhwLGf7EhjlqGhB8SY+",
-	"tAZivEtzcaOVQUxOASWcjTkIsYKCqhPelkkNne+T7Ovv106DlyGsDeixUe1WSVkhjWOFjhkKGYXO541C",
-	"VxfknwlJH0qWlNVo0be9KJmnaBSTcSRfSLhuNcKiVTrRj856jFLlA/1TL2euQWF9WY2AhU5QsPEcyQFP",
-	"UBAzAaJ0BnsooKHoen6NqQ71JFtXcrFYbHvxLuGRNCjYNMBWeauSuHf9i2994W1X4pXzrwBolNk130j5",
-	"dbAE8FPgm0Lh1RBtvaHTFZETpm0fSgyRvYgO4DpfrE1I5MCOvCi1+rqreKwLaozf0TL40SpjtFqoUsnV",
-	"bWaLCjnT+REjxife6xkGKNXFqEvVjB6I0/Xwdx5KsNShE15AJ1OZT5Qc3D/84zecvw7Ovwd8s5RspzG+",
-	"q9BrBMDAOJ4ou+LBi7G7tM2QnBaf/usor6XBp5wOCtPPqePxmph1e6UrMOmCRBTKyzaWL3KuVzbsinCd",
-	"2DIltFtBpQv3PD+61Kv7JUrm0i5zKDRr6v1/41W5uJtSN3MTgf3DL3/97OMfd3Ztyox5AjUJdSa8CZWg",
-	"SqkMekH4NXVc/r20fvnrD1g22h1f8uNzC7rDp7oFcJn63qSCrcNqx6dgHiibtL6LcJYRFldbDOtcMdNi",
-	"2Px9gbakXsq2WCwMt6St6HXr+SMQly4TSx3NHVT69QhLBMobz/8gI6ZiCjwjo8+1sOQz+5pTZlOEx5hQ",
-	"IU3NRIYWgTY++ctfPP/3H58//ZbuZv/tzrrIJySj0WJP8D09YuWn8fkPTis8lTdrVEx+pYxAADJ+Iwi0",
-	"YV7QlFxQiHmJLme1/3DhcF5v4XBWD1NpuMi4LnVAG7aq33Qk7Mx5CX84L5vnqrOGbuU/86qXWVAlufTv",
-	"vLZ3mhtouQkyiOrUr5mi/JcbOKQi6wHKIdBxKYoTETE5B2ccRhxE5D6wbXbQqMN7mS593gV5cd1BBEix",
-	"6C4aWNExQKaxlf5qGrHYpJF9Lh/+L/8R0FSP2b9kW7RIzTPsNevnQlrmrRB9JHQ7cDScVVqprmjQKilt",
-	"GuDM82pug3fpKY1HpWSsVJgy19cg16/il1RLwxr98NiUAu+smFpGS70CFuvQO5WRrXSpreMvy6tmnfDr",
-	"FcVs9GpYKPqq2H2T2NSGrq+IKtrmJjZVkbsKnWcxRdO1wu1q3Mb8pHzZB4aSX72Ehmq3jzkRxlpHkDfB",
-	"7xelW0UeCFcQi7BAVt5diERtTWt3hifxIvV5NwG6d+/WYQLBano0W3jRQ0uLZxZFUBaGvOb8lcmCP4qI",
-	"KKAqbmICEi/Kd68u+bjeQeH+A6V/Kt0b7j9QbC3086crJ1JDYr72EYcYS3IK+k+0R8B1xJBIxFMq0EbM",
-	"Ahz7yjIbK4+AceU3hKkJy+CYnGiX0NRS20J6Tx1FmWOc4tha/woee15X7v0moX6WgG6a3BcVroXO1kZD",
-	"06dRl24brZezTzdcsVK1tPbJO8WyZcuxubpNXtczl6e6llbNU4YbK9JNnCQ1BZzPq+tl12nz2qIybkJr",
-	"iTiMS0Ylx/oP4QiIR8UkTXlnD87+NwAA//8=",
+	"7H19jxvH+dhXGWwDiET2eKc3x77763yWYiWWLejOTQ2dSg53H5LjW86sZ2aPYoQDYglJg6RtAqRJ0eSf",
+	"pE1SI0WMviFpWjf9MAdZzrco5pnZN3JILk+nk+Sf9Id9JGdmZ5553t/2YRCJcSo4cK2C7YdBSiUdgwaJ",
+	"n/YyqYQ0f8WgIslSzQQPtoODEZAehwe6G+GIHhEDokdAUgnHTGSKpHQIQRgwM/qTDOQ0CANOxxBsB3ZK",
+	"EAYqGsGYmtXH9MF7wId6FGxf39oKAz1NzUilJePD4OQkDG7Fd6j5+aFdMjUfihVZHISBhE8yJiEOtrXM",
+	"oLr6QMgx1cF2kGU4svK0q2/4HvYeGzNdPGtm+wn+WF0/hgHNEm32HpYPY1xfvWKfxsbZONi+Yk42Ztx+",
+	"ulw8mHENQ5DBiXm0BJUKrgDB/zaNv001TOjUfIoE18BxXzRNExZRcxubqRT9BMbf/FiZq3lY2dc3JAyC",
+	"7eCfbZZXvGl/VZt37Cz70Prl7pJUimMWgyQDyhKId0gvBk1Z0iOKThWZjFg0IpTHZDKaBieh2edd+CQD",
+	"pS9ynwYJpX0sYYqMaWJgDzERklBSILL5jfFjmrDY7HVP8EHCohewUyUyGYHZDheaME4oUZpqIHpENaFJ",
+	"IiaK6BFTZps3heyzOAZ+kfvcZ0MOMWE8JP1M4zZxWxCTlhQJhESLI+BERSIFA+a9/bs322a77wt9U2Q8",
+	"vsjdvi+IyqJRAVmzj3z4RZILJyClkObxB0LcpnzqiEFdKI4JQcaUT3OSUDtEgpZTQgeGCAxzHrJj4ESz",
+	"seHMI6Cx4/J3zbiNXTNuntXvQyR4rIgWZEJnGN9iXvfmG9dq3G7Lx+1OwuBDTjM9EpJ9Hy4ad5AjEAVK",
+	"McENMiNuB7ipVIoIlKL9BF4gR5tAkmw4nmbokWlF3FZIRLkhzz4QGkWQaohRcrmHmD3spuwAT2SkuhQp",
+	"SM2sWIkkUA1xl+raJcZUw4bDjoqIfOPanIgMiyX609oSMKYsqU+/ct03Hx6kTIJaYws8SxJ7H1a8zy3J",
+	"4vVlfRgkVOluptaCxsqtWE2hptZc9qg1YZBKGLAHfv1qwKTSJBpRSSOjj+UqFqKp4cREQiSGnCkgSJdV",
+	"oPseJuFYHJ3vQVEQIE4xDWO1CvX3zXAzb0wf3LITriCTcB9KnYhKSaeBVYhyte6e1fMQuMWjwyo21/Dy",
+	"frGY6H8MkTbPzWliD4chPccxM0CnyZ0KjQxooiCcIZvngLOLEGXMePH54sEeBhlnn2TgfjZ7n72J+iWs",
+	"BjXSJk2SDwbB9r3luy341kk4y7h0zs/mqUVBJEHvEDUSE04ET6ZkBBJmycJrW1QPZh8xf6D7lSPdMbbN",
+	"HFctrqLRnVROWbmWqvHjSCAMKnaWz1ZagWSzJIQPqi/qvb4sZvrGsZN69ZPSyAJ+9h6gM+yQXiKGjHdU",
+	"FkUAMcS9MP/KGhPmM01ZFwHdcfRqvowE54Ard7I0zr9l41RI3VGaSvNN/T79TJVGepHNmimQlxSBDSOn",
+	"QkItM72kiMHnEJWAEbifiZYMYmJUc2cHETxHE/F2DhLWWlyLWVTtsst7O5sUZKmPC61kX5rKIeiZqVfP",
+	"gJRmjw6r8vurAXE5hp4LPZb4/pJSZG643gXq9E3gRrW+F4yZUowPuzBOEzEF6PJs3AcDwjiz2ip4fsv4",
+	"mKYpxO6nMXDdxYfm99qVMMgUqG4/ofwInTmoM3ePaZJBZY8lQuwVNOzROgUfsGEmrSyo0+ZNI29JxjVL",
+	"COWExsZwUFpSLSRR9BgUEqYCrRkfKtJSlMd98YA414siVCJ1x2QMlE9GLIF2UGywL0QCFHntzGGbI8iN",
+	"YuLBNIXbNE3dmStC1YcrH4v+EfWAw/DATCYNvF9hECXMbNjS9gp5Voy2ErGrLIHOQwJZX8MtzKBsvvfq",
+	"ItVd+vbgQ2k1plKPpE/CGPPLyojFJ+hTBfkBfJJopHWqtjc3NXDKdcc9rfNxuklTNiNKGpy6eFw4vz/f",
+	"6ZwUO099MVPQ7WeKcfP0XHmsH/0u0Nj65iTTQPbNod+9e0mRfB7KOkVap49/cfrof50+/jenj/5m/vv4",
+	"i9PHv20TxpU2S4gBSWBIEzvcQ0sz0MnvssB4D635DhBWGcMCvud4ygEofRcUulpnMaYksxW2Nzo290YQ",
+	"Hc1g4BrzVh19+TE+RLxY1/h4cXxrjV0uYWorTJqlLK7ZXMts5iniPRhoIjJNjgBSJ0i0kBA7o8HDCJY9",
+	"MAyQsj7gydTZRit46dLdr8lZV3DRda6qwsLWgZmd8OwgqzLvZ4FYsY6XBfv45XNiZH6iz7he7im9vGX/",
+	"LXeWhsE7bDAw9DrP+mKm0oROux5nwlWvgjCrCzbxVA0YJHFzrnPTDDdbnuU084xmwPgQZCoZ99Du3ojy",
+	"ISgyGQEnwPQIJFEshkuKmKdSg5GojioS4dAdooDHhGnSp9ERmTA9Quy1duSM+XjlTa+bLNevm/krZvTy",
+	"k/uzcrxYs1vadHV4N7G1lKY6Wwl3A/J9O/IkDCZUcqMvz8N1Nz5mSsgp4UKDIoJj4InkmEFaNJnQqSKp",
+	"BAVchyRTGU2SqRmhp+0O2SVmcYjLKRHlh1xpliSkn8Mb4h2E/oxCPxJZYqxpcWS9nCFRAsft39klsQAb",
+	"IcNnJxBpwvQhNypNwpRW5m4Zr1wqQQXC0BcTvHNoCLYRjhpYfc9CaBWWzrAIj6FVpcHisurIXRBR5WJ8",
+	"TMPsy2/SxkyW1tXyo+UDT8JgCBzks7oj1rOmC2b1vG3pMFDZeEzltBFhuKGz11mCdQZY5ephYzO9QoFz",
+	"VPfkr58/+fGPTj/90+mn/z4k+adHp49+EpIvf/Vfv/rjz57+h//zj3/930Py5Ge/On30k6/+/sXpo09P",
+	"P/376ae/OX30CyOJnMmfccvu0NYq/uIwcfo0Rrh9FnoVDvMmultpexXHy6ybJKrE0htNMBtsOlYLTZPG",
+	"o0uANJsxgwKN4JnvadG158zE4/qIYQ1utGeGG8oBpRwfmHGXCElSEGkCoWGF36Ep5aCAtNDu5XTM+NB6",
+	"Mh8wpc2Hp7//+5Nf/O7pL//05Gd/bc85UVeavniAckMrALDnjlvf9PdGU0J5KS+YykUI7RtNs6W0IfQd",
+	"wmFCzAMVGdMpRjjjGGKUEVYRVrkEUSMxOeTmoG5nxmqlONkcf0pigZLkiItJe/uQb5CeYmOWUDnrD+tt",
+	"E1ojwXKfk5FQUAMggU8ymig8TQ5g6zI75KSYeMmI1QhIAjQ2I74PUii0zBPQGiSJqAL0W7EhR9W65Yx1",
+	"0tvaunzlag8HfweVULNwz3wXkh5c3dqyv/VumD/b2yQFOaK5nk7HYL5QgpOMxyAJ5QIVJ3vUDrmFYtPs",
+	"ybpYlVmdItzzze+glFWEwzFIMqY6Ghl7iSXAdTK1QjbnRQtAuoD9VCRYvoDVs7tadEvd2/1lvpwzqsvl",
+	"/MbteoaQe3rkRVoLfXL66G+nj/7f6ePHp49/+fSzz5/8+A+kNRHyqHvEeNwmjjwWK/lv4b/l2V9lNHAm",
+	"AcMhxT9+86+e/rvPnvzf//jlD39KnJ6xVtzQH8KrHt9H1zekFHJ3QcTnYATEgADpLj5mEWyT3oA96NqM",
+	"nG5MNe2RViSkuXZET9TWcwVOTZWGMf5phhqd3mDjQIpxO7QrOV80ruS+qv6du4R7pPWPH/ynL3/+v7/6",
+	"7M9PPv91PjsFid5xwc0IPYJDnie3XVJWLS28ymZONILoqEujyEgJO4NUJqQJ5WbYhDLdRXd1j7QoMQrD",
+	"IcfEQPMr5t10E6pBmp+5MaTpEOxPiaBxN2aDgVsdzz0WxxAXU3t1+pqBJ+qRNbi4byp/5kdyHytQQPlW",
+	"OSMqo/lhMIuy2Dt+Krab/+anQ4Mkt/hAeCwNDJ5lEtAhqYGTQUV6mZsmI9mXLB4ajomZVCSimiZimBls",
+	"cpy9R1qTEdVkRNMUOMRtaxH0LNblv2pBYtHOsSuiSYLXllA+zIx4aPV2MVtm4z33zTYB3sMd3eDDhKlR",
+	"eMgLcYpcc8IU3lyeAYkpGBCNOItoQjQ80KSVY0hI3j04uEOs9h+WaZQokCiPD7k7TRsfqbLUMOIw57JA",
+	"uSbUcvER0DhhHCwqLIq/LnX8VQj3JAwsoOa9a94IgpcXWqd67kWXYDgEuGiQIUfLSTpZJaXLfJ3fbsdh",
+	"rFOvXMgXNavOwjhVo4Cv16y+5j9aRadaBYf1daDS67FMtZ4PZCS0D8miLCBI4kuq1PHs2AZQyaXJSjfN",
+	"+2ZgqZx7ciuQ+VxSlneHLv/X6G+Wohvok2Egkti/ukWLfHXSMhYfkkddI/FqretFWp3EyyFodlTo+O56",
+	"Ft7q+w6aOVPGvDG3IPow8g8j87Su8LgNDR2PBDf/7zOpR10MA9SGFX4Dm0jnY7VWefPZGJlL4V924Xb2",
+	"nh17TokKZ3JKxAYQTY27AeNMjc43lHbGRAmjrUnq12C992UFqhg0eFoTH6A854hivqRN5JynTpcL43IP",
+	"MwWStFyaTDV3pu2S2NURxEi8cxmJ3jyZZk5Ni7SlW3Mdz4Av06R6iWHN+1PQn32EQ9MwJ64auGYyDyt3",
+	"U0dYH0upkeGi/Nzm5IHZSY2HqyOWpmuMX9e1UkS+z3ZF+enLZcKaeybffnHuxQC+4WTHmWKtS+MjKyKS",
+	"MzGN2ZjDOmbavK+5uvjis59HUpSTNS9pQpTdXaXwaI0rPpvQyu9iXQgWeFiD5OUi7Lco/Xl9eTMLyoWc",
+	"rjzKMtD6cy3onAfH0mxBsubyDOP0yUNHyN2zBBRzTXV5QPFC4qG25Mfr5ETHa+49dJmjQpIJVcTxrrBi",
+	"A5OWAiCFAd2umrxoMhYm7iKrdsY4rbgr6naqNSVnafEFmZavjlH3PJTPZnqPpb9c71k3BknnlJoZ0suR",
+	"eBUDOD9J4hjKSy1Pythdztw+ySBDfUNmnNt0liK73dh0VGpGk2TadfpIoZiEQUR5BHUdpUSC3AflV7wL",
+	"nxW1WrcEGqvCVWaYQUuPgEnChWYDV5Jm4ws2e12IdsWJ+DHFD/6NiCHjZ5Oj1k49UwlYSpWaCBl70yHW",
+	"05DsE4sFfZd724PCNLMV5XXgvysmNhkir8QzjNsMBa7RRxVXYx+2fDDP1/KC9xlgdNaathKxlhFlgYAG",
+	"oCJZOf6uGVMrP/J4c5xRaMeQli0YroAPiy15Mm03TdPwVy+trhPLgYwnC+1l+zHjTAmZ6wN5ZpPFAr5N",
+	"vV8h6nnE7Yt46iGbredTiXJGTwly026jySvl5RGzpeU52bnFc9G8wPFCz1Vma6aTJvqkDxdx//kSob2/",
+	"lQUuVRw4Dxlcw6nnn5iTcXMDZ3TTeER2saIPVncc79+HdSVYVQwVeFJ8GS4VTW+uuvylIqnSq2Amhf/m",
+	"Hnnr2vVvEVdgTqwurF6WQNBNdM7nYT0xyIsMjJXjAuY2EwXjm2wwUJfI9a0r7dCaRvUQH2ZyxoB5gvyQ",
+	"14yfMryn6DRcI6zXa4ekFi600cIyRhja5XO7qcxy9plMZ7NVFnFkPH9zqnVYciNvMTHnP5h3GSht1M5m",
+	"N7yG6VQ1WxanOlyv5zlseZOZfbzUX/pkv3gYwAM6ThM8aF9kejuvSVuvhCevb3N82J1nCXHeyM38GeEv",
+	"StE86wAACSGxsVLsHNQp3C69kPQM6+8Uzpd7V+93lkc8r5+zwVvsfLnRWy94mTt/zRG2bm77AslRQY/C",
+	"udIsA7vMPji5Hy5wyGijyVu7rO59qTCcvjjGtDSmVRF/bweedO61iEYcNSg6EEcrLqTmC6hoQinw2Nqk",
+	"Df3mXaUpIv+c97zc8l1nDOQPwTyZIAyOGUwWJHZZLb0yB0V1rgZ6p3yoQD6X5iQxw84tC4Lt+a/nqRt+",
+	"7Uy89WsXG2jBMxZZcYbKjc0E1Srb8BGFwaCztfI4+32dBfJVHXPeZGacaUYTko8K80ZNooy59qfzdRTV",
+	"jMMzK6zroMUCv4u7zqW6rrmp87BhkGe8pP5Ds7eGroQx49VvL8+Hp5ZxsLVubGabRouDKJNMT/fNUOdQ",
+	"ACpBHvhrAXc52b1zy7V+c+TpMos3aco28AeVNwbDveJyZc3wSOsU9UfrLdsT4oh57Iq3pZgYZHfDdkjG",
+	"FR0AGYMeiVgRmihBOEBMev9iY2//7s0N3HEv7zMZ2XWLTo25s7Rb8dI5REnZd2FqW3Axl7YYCa6prWWY",
+	"mW8YkUzcOdT25uaQ6VHW70RivJmPKf4I5rp6fReNiyIiJCESMlbGmlEaUtIHPQHghRFlDBMszP7Pp49/",
+	"dfrov5w+/h9Pfvr7L3/w26ef/+7pz39EWtbEaqM91Bd6RAoFU3UO+SHfE/wYOH7eJt/Z/+B9V/FNJRDF",
+	"6RF0I6qMwcXyb43BefXq1bfIhwd7O8RgsP2+99FHH320cfv2xjvv9DqH/MYxyKmz3ximvxeWam9RX7Qe",
+	"iUWUjYHrDnkPy7c0PQLSw2RZZ+S5HqLWRpOgM8lJ7yGSXUgqVHfSI61611GmCKaLUZtbDDxuIwh2a/7G",
+	"bUJJv45bpNW788H+ASLw5vHlTZrp0Sa2d+kRBdragr1ZBOoRi2I7h3wGNc3jLGrixBp6Ettqr6xFtIlu",
+	"LqWmfEik5CB/Qjs85MbKrpIeVaS361Ir3bneRkIjh9nW1tUIR+Gf0OuQGzQaEcNTcOglRXoPNso84J7D",
+	"CbSImT7kZu9qm/TSrJ+wyFgqxZlblE+JwtaQG4yjPLKpyjTukZbVCUMrmkLbe9PutzivHXrI0SfcLpr6",
+	"mJWXTMoH2VlmTA+H25TqmiS8pPJ7bVuLPWERcAUVWjbsVjLQtphrPXJ21mrBD8ydGG0YpLIUfrmz1dlC",
+	"XT8FTlMWbAdXO1udqygV9QhZbJVVbj8MXN+c4oJuxcF2YAgkbwylbGipaMa7wAYqh2zarrUn4cqBrquv",
+	"MZZq7WavbG0t6Xa4XpfDWq8sf5NZV69jYUJaNgnaxrRsYT52Fr1mN+V7VrH5zUoDWpxyefWUWudJnHR1",
+	"9aSyK6uZceWt1TNmO4IiIFy74FVzy06RlTLHoGAIyibauRQPITFvjQ4VWmwu2lGleSP30JAzGqlQHvyz",
+	"unTRmsyqQaD02y7ecK6Y4RT3k7q6VRRM1/Dy8nN6eryoC6drsojciGnlELLoLmebzb7MqHmlyWOqbU5f",
+	"HELbq6jJup0q0JmqdvVjPI/O2lUbI/1JWOXBmw9ZfGJV0ASsxl6nhbvYLbNCC+sxY9ev3MNjr/l69mBn",
+	"zpccp+zOl88o+kC/OHSywKyh03o4ksVMb8Bx3hF/saQuWsZdgKwOZ3HmA0MMdpeuRBX75mGDYMq47STu",
+	"6pOMAmd0/vaCjvx5xz1vQ36fG2TBdvCRNijlIkD11o9tp+oN6JiZ3aPr0lB0r9PLJxj1stNbslOX1OTb",
+	"KkYbUqo1SDP3X96jG9/vdu5/8xtB0xM4gFKNG3Wdsw0crc/LtyXFjDjwtsVex122bDt9GAgJK3eS1/A9",
+	"206eq1ZY79m4VC9EOnQQeK0Iehid0VMskBIxNIbyBGMcTCpdY3gx06s4Xm78onvOqxq+51qfPg+NsJZ/",
+	"1kgfPD+MvA1LX4Sw4/pOWqcB5TG+8sAZ6c6lgh3EKu3090FvLHJxHfjdCq13tU4NxbetR8TrE1CL2N61",
+	"rbc8rzE5uUiauVAKcP7LYPve/So9mEvD12rwmGA1zrzbZ7UiYP0fdboQmV5KGOb3Jmqewyoz/GvPnG5w",
+	"6wqLMimB6/UvIh+IN2F9QcvVsVtuzJwq5hOVtaKvRoyiUghihLVXE8gTrZutWC9rW6ABuJMXfveXRTOZ",
+	"3deFqijhq+ULqxRkLdV4cix/rezM8xPb3OPJf/vDl3/+n6RVqWsiI6a0kNP2Qg0oB+s8j8EchRXesFt5",
+	"48AZrjJ7iRJSSwlF2njuycaGPEcwdaGNSpeeoikhkopVIUpauRXDOBUaeDTd+C5Ml77ibEnH1DcXqPjn",
+	"r8fVC/IaKXJXzvnhXgJzL8jZqfYMZIrYug5XzsyUuaJLigCVCQPpxr3sLuitBsRYvPHswh2D17euNAJc",
+	"/pK7Z2cTFguc0p5gg5Ii8qryBNI+jY6GEt1UTbgEyzGrVEQK76FXG/k26EVc48xew60LIJSDsk/qa0/k",
+	"OSDjB7xgNygMEnaM5ZlDCUqtIaBmEW/TlpUttkn28Pdzx8GLYNZ264kV7U5IOSZNEwOOKYkFh/bXDUPX",
+	"Z+QvBKX3tUirYrR8uWDZ15GTQcKGI/1MzHVzzgFfxxNMb8AxRpT38K/tgrh6pfblJAJVmArj/DlaAh2T",
+	"KBEKVOUM7lDAY9UJwhmi2sdJrqD/bF7/5uxdwwNtQbBhN1unrZrP+9qb17/1hi/z2/uqSgSZW/M1lz8P",
+	"kgB5DHJDGbjm8Zh61/FLqkBM944bZpHsWWSAxITwJi6Ru27kWbE1xFffJVgKZO2Ohs6PRhmd9SL3Wmbn",
+	"fF6n0lPMxBkIOQ5eTTdApaYe0zMNoUfq+Hzou3AlOOzAeBtg2p79xvDBvf1//pryz4Py74DcqKR1IsR3",
+	"DHgtA3BFaSS/4t6zkbt2Hbu9Gh++wveVVPiM0cFh8jU1PF4RtW63cgU2MZWpUni5HjZl0dfail3prlOb",
+	"tnfRZlR7VdwiO7ryQrnnyJkrT1mAoUVD3X8SUeXybiqv3Ku1V95xyVk2BGpTN617E2pOlUr/qSXu18xz",
+	"+Xey2cs/f4fl3Du5Ljj43ADv6DG+p6qKfa+TDs9Da6fHYAOU87i+Q2iee5jU34OFWYn2PVj2JZhNUb2S",
+	"bbGcGW5q14THL+cPQF04T6y8ds+Dpd8bUU3AWONFu2vK1QRkjkZfa2Yppy6aUyVTQoeUcaVtdU4OFkVa",
+	"X/7bPzz9y69PH/8IX7n44/Z5oQ/2WFhqCb6DI9YOjS8OOK0RKp+vhrKZvHoEClyzdFCkZSNohi9g46rn",
+	"Z3LWX5JVGpzXGhic9cPU3goiJBbVkJbrCGZfm7Eok/GTpUmMnoi3bxGsoqotVCA0LrOkTUOtKt/zOopn",
+	"yU29CToazWI/EkX19aISMpW/qEZChH4pTlM1EnoBzCQMJKiR/8CutHKu0P55mvTFq7qWV7i4Nig7pOdY",
+	"R4/YjsL402QkEptG9rUM/F98ENDWKdqu9ZX3+BS1HEj6BZPWRQ/6kCh8Zx3pT2vv+1lToTVc2nYeXWTV",
+	"3IbgwlMaDyrJWJmron4Fcv1qdkm9CHGuEbmYcJDtNVLLMFk88vQA7OVV/lhiqqvtGIuS/LmGjDuueI3x",
+	"DZqm830ZD7lrpk4rL0MxLFF3yIF9+WG1qZGaMMNFsRqVuU5EdUyyRotDpvO3jorGeC9FSu4s/oYkb23y",
+	"Ol3KU1OFsLG6aY1oLJmQVMIAJPAIezQi2uaI114zN7OG50uV0PdrIxspo67lW1Xgz3fSebXCAHNt/Zbq",
+	"DnXovkb1JoLhkqqDbWFmYB246+B57pS3DQ79tvptKo+ql33XYvLLlxFUbwy5wEU/0zzydfToWfHWoAeh",
+	"NcASqojjd2dCUdd+oDOl42SZ/vlBCnz3zq39FKL1FNF84WWRygZxSoNQbg9Fe5CXpozkYMRUuavyJsag",
+	"6YqCEcN8lovAD3HEK93ZoWjltFRuWVC8llfzdI8ogEVKVu+SIjFKmO3u89UPfnj66Wenj/94+viL00d/",
+	"OX38xUxee0jy3lBEcExpjZIsrgVdLOgbNH+YJ8r6e9qH7Bis9TPboizvTcZhUu1PxiQql2OgXKE1JIEw",
+	"dci5IIwfM22ZnLGBOmQXGwHx/AVTZY0ythYi17be8pk8Nicfu4A9H6On0lLugjtT2NZmfmZZGuyvM9Ff",
+	"SHw8jvP3MKAbiSLVIhFTPk8dLSy6hRhbNmFBuyuT6rWb02khUIpk8wXOit2SJeAOI8q50KgTV7wSTlFQ",
+	"BLitIuMRVLhQpauM0iI95BMhjxgfWtdEQpUmwO1D6kwiopz0DSdg+I7pGMbCnJwLWWxr274cLqfrQ97K",
+	"G1sbTYH08oZhatM8Z8N2eWov9ng48n8GRfr58I0X4y5ZxTdeFUfJBeTWvEpNcawDh+YGreE3mM3niAoT",
+	"+5AgDQGPPSzH9U49O8vZrLYt9eZo7IO22mDRfPSlosnqSwEaEeU1v1ZU8HWmXoEwzfrm76uUtgG6pIkl",
+	"8jb/qStBge61fVJwDbqom4sPZxuZ3rtvbLNaE9V79w1WK8wN9xWMopVpfw6JhIRqdgxGrZ4YrfkYJGGa",
+	"yIwr0kpERJOQKE2HjA8N4adSxJnNWaEJO0KXrW1p6PpZBuYkjGuQnCYuNGr2487ra0ywwXhYgscoBqVK",
+	"UOm/k7mM8HkqcW9+qJbmtnyJZGZpTFhol8tWw2rzq7vKfpy5ug64smpRTz23oidEU86b9bnORf0XmGqk",
+	"lRW2HVp1lb3k9rDX6sqbuFThHDuL3xMFEVxLGmnCtIJkUE5CD8XJ/ZP/HwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

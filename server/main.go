@@ -1,6 +1,6 @@
 // Command hrbridge keeps employee records in step between SmartHR and
 // ジョブカン勤怠管理. Subcommands: serve (default), migrate, sandbox, users
-// create, version.
+// create, users reset-password, version.
 package main
 
 import (
@@ -38,7 +38,7 @@ func main() {
 	}
 }
 
-const usage = `usage: hrbridge [serve | migrate | sandbox | users create --email E --role admin|viewer | version]
+const usage = `usage: hrbridge [serve | migrate | sandbox | users create --email E --role admin|viewer | users reset-password --email E | version]
 Configuration comes from HRBRIDGE_* variables (see README.md).`
 
 func run(ctx context.Context, args []string) error {
@@ -107,8 +107,11 @@ func serveSandbox(ctx context.Context, cfg config.Config) error {
 // with the password read from the first line of stdin (so that it appears
 // neither in the process list nor in the shell history).
 func usersCommand(ctx context.Context, cfg config.Config, args []string, stdin *os.File) error {
+	if len(args) > 0 && args[0] == "reset-password" {
+		return resetPasswordCommand(ctx, cfg, args[1:], stdin)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("usage: hrbridge users create --email E --role admin|viewer (password on stdin)")
+		return fmt.Errorf("usage: hrbridge users create --email E --role admin|viewer, or hrbridge users reset-password --email E (password on stdin)")
 	}
 	fs := flag.NewFlagSet("users create", flag.ContinueOnError)
 	email := fs.String("email", "", "the user's e-mail address (their sign-in name)")
@@ -119,17 +122,49 @@ func usersCommand(ctx context.Context, cfg config.Config, args []string, stdin *
 	if *email == "" {
 		return fmt.Errorf("--email is required")
 	}
+	password, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	if err := app.CreateUser(ctx, cfg, *email, *role, password); err != nil {
+		return err
+	}
+	fmt.Printf("user created: %s (%s)\n", strings.ToLower(strings.TrimSpace(*email)), *role)
+	return nil
+}
+
+// readPassword reads the first line of stdin.
+func readPassword(stdin *os.File) (string, error) {
 	if st, err := stdin.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 		fmt.Fprint(os.Stderr, "Password (the input is visible; pipe it in to avoid that): ")
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read the password from stdin: %w", err)
+		return "", fmt.Errorf("read the password from stdin: %w", err)
 	}
-	password := strings.TrimRight(line, "\r\n")
-	if err := app.CreateUser(ctx, cfg, *email, *role, password); err != nil {
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// resetPasswordCommand is `hrbridge users reset-password --email E`, the
+// new password on the first line of stdin: for an administrator who is
+// locked out (or the last one, forgotten). The user's sessions end; a
+// disabled user stays disabled.
+func resetPasswordCommand(ctx context.Context, cfg config.Config, args []string, stdin *os.File) error {
+	fs := flag.NewFlagSet("users reset-password", flag.ContinueOnError)
+	email := fs.String("email", "", "the user's e-mail address")
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fmt.Printf("user created: %s (%s)\n", strings.ToLower(strings.TrimSpace(*email)), *role)
+	if *email == "" {
+		return fmt.Errorf("--email is required")
+	}
+	password, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	if err := app.ResetPassword(ctx, cfg, *email, password); err != nil {
+		return err
+	}
+	fmt.Printf("password reset: %s\n", strings.ToLower(strings.TrimSpace(*email)))
 	return nil
 }

@@ -63,3 +63,57 @@ func TestUsersCreate(t *testing.T) {
 		t.Fatalf("sign in as the created user: %v", err)
 	}
 }
+
+// reset-password sets a new password (from stdin) and ends the user's
+// sessions; unknown e-mails and short passwords are refused.
+func TestUsersResetPassword(t *testing.T) {
+	ctx := context.Background()
+	cfg, err := config.FromEnv(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DatabaseURL = "sqlite:" + filepath.Join(t.TempDir(), "hrbridge.db")
+	if err := usersCommand(ctx, cfg, []string{"create", "--email", "admin@example.com", "--role", "admin"}, stdinWith(t, "old password\n")); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(cfg.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := auth.NewService(st)
+	old, err := svc.Login(ctx, "admin@example.com", "old password", auth.Client{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"reset-password", "--email", "nobody@example.com"}, "long enough\n", "no user"},
+		{[]string{"reset-password", "--email", "admin@example.com"}, "short\n", "at least 8"},
+		{[]string{"reset-password"}, "long enough\n", "--email"},
+	} {
+		if err := usersCommand(ctx, cfg, c.args, stdinWith(t, c.stdin)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want an error about %q", c.args, err, c.want)
+		}
+	}
+	if err := usersCommand(ctx, cfg, []string{"reset-password", "--email", "ADMIN@example.com"}, stdinWith(t, "new password 2\n")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Login(ctx, "admin@example.com", "old password", auth.Client{}, ""); err == nil {
+		t.Error("the old password still works")
+	}
+	if _, err := svc.Login(ctx, "admin@example.com", "new password 2", auth.Client{}, ""); err != nil {
+		t.Errorf("the new password does not work: %v", err)
+	}
+	if _, err := svc.Session(ctx, old.Token); err == nil {
+		t.Error("the session from before the reset still works")
+	}
+	var n int64
+	st.DB.Model(&store.AuditEvent{}).Where("action = ?", "user.password_reset").Count(&n)
+	if n != 1 {
+		t.Errorf("%d password_reset audit events, want 1", n)
+	}
+}

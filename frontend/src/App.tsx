@@ -14,6 +14,9 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { SelectionPage } from './pages/SelectionPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { TopPage } from './pages/TopPage';
+import { ApiTokensPage } from './pages/admin/ApiTokensPage';
+import { AuditLogPage } from './pages/admin/AuditLogPage';
+import { UsersPage } from './pages/admin/UsersPage';
 import { RequireAuth } from './components/RequireAuth';
 
 const theme = createTheme();
@@ -69,6 +72,10 @@ export function AppRoutes() {
         <Route path="imports" element={<HistoryPage />} />
         <Route path="imports/:id" element={<ImportPage />} />
         <Route path="settings/jobkan" element={<SettingsPage />} />
+        <Route path="admin" element={<Navigate to="/admin/users" replace />} />
+        <Route path="admin/users" element={<UsersPage />} />
+        <Route path="admin/api-tokens" element={<ApiTokensPage />} />
+        <Route path="admin/audit-log" element={<AuditLogPage />} />
         <Route path="top" element={<Navigate to="/" replace />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

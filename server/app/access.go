@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"hrbridge/server/audit"
 	"hrbridge/server/auth"
@@ -106,5 +108,24 @@ func CreateUser(ctx context.Context, cfg config.Config, email, role, password st
 		return err
 	}
 	audit.New(st).Record(ctx, audit.UserCreated, "users/"+u.ID, map[string]any{"email": u.Email, "role": u.Role, "by": "hrbridge users create"})
+	return nil
+}
+
+// ResetPassword is `hrbridge users reset-password`: a new password for the
+// user with this e-mail, their sessions ended, audited.
+func ResetPassword(ctx context.Context, cfg config.Config, email, password string) error {
+	st, err := store.OpenMigrated(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := auth.NewService(st).ResetPassword(ctx, email, password)
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("no user with the e-mail %s", auth.NormalizeEmail(email))
+	}
+	if err != nil {
+		return err
+	}
+	audit.New(st).RecordAs(ctx, audit.SystemActor, audit.UserPasswordReset, "users/"+u.ID, map[string]any{"email": u.Email, "by": "hrbridge users reset-password"})
 	return nil
 }

@@ -26,6 +26,9 @@ const (
 	APITokenCreated   = "api_token.created"
 	APITokenRevoked   = "api_token.revoked"
 	UserCreated       = "user.created"
+	UserUpdated       = "user.updated"        // role, disabled or enabled (detail says which)
+	UserPasswordReset = "user.password_reset" // by an administrator or hrbridge users reset-password
+	UserLanguage      = "user.language"       // a user chose their language
 	ConnectionUpdated = "connection.updated"
 	ImportStarted     = "import.started" // a retry too, with detail retry_of
 	ImportCanceled    = "import.canceled"
@@ -119,7 +122,7 @@ type Event struct {
 
 // List returns up to limit events newest first, starting after cursor ("" for
 // the newest), and the cursor of the next page ("" at the end).
-func (l *Log) List(ctx context.Context, limit int, cursor string) ([]Event, string, error) {
+func (l *Log) List(ctx context.Context, limit int, cursor string, f ...store.AuditFilter) ([]Event, string, error) {
 	var after *store.Keyset
 	if cursor != "" {
 		k, err := store.ParseKeyset(cursor)
@@ -128,7 +131,7 @@ func (l *Log) List(ctx context.Context, limit int, cursor string) ([]Event, stri
 		}
 		after = k
 	}
-	rows, err := l.st.ListAuditEvents(ctx, limit+1, after)
+	rows, err := l.st.ListAuditEvents(ctx, limit+1, after, f...)
 	if err != nil {
 		return nil, "", err
 	}

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"hrbridge/server/errcatalog"
 	"hrbridge/server/integration"
 	"hrbridge/server/problem"
 	"hrbridge/server/providers/httpx"
@@ -176,19 +177,28 @@ func newSnapshot(dir sync.Direction, src, tgt []sync.Employee, settings sync.Set
 }
 
 // providerProblem turns a provider failure into a 502 that says which
-// provider failed and why.
+// provider failed and why: detail is the technical text, and the error
+// catalogue's code, message and advice (in the caller's language, filled
+// by the HTTP edge) say it for people.
 func providerProblem(err error) error {
 	if err == nil {
 		return nil
 	}
-	var pe *httpx.Error
-	if errors.As(err, &pe) {
-		return problem.New(http.StatusBadGateway, err.Error()).Typed("/problems/provider-error")
-	}
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) && !errors.As(err, new(*httpx.Error)) {
 		return err
 	}
-	return problem.New(http.StatusBadGateway, "A provider could not be reached: "+err.Error()).Typed("/problems/provider-error")
+	code, f := errcatalog.Classify(err, nil, time.Now())
+	detail := f.Detail
+	if !errors.As(err, new(*httpx.Error)) {
+		detail = "A provider could not be reached: " + err.Error()
+	}
+	p := problem.New(http.StatusBadGateway, detail).Typed("/problems/provider-error")
+	p.Code = code
+	p.Localize = func(lang string) (string, string, string) {
+		m := errcatalog.Render(code, f, errcatalog.ParseLang(lang), errcatalog.ScreenDiff)
+		return m.Message, m.Advice, string(m.Action)
+	}
+	return p
 }
 
 // Query selects a page.

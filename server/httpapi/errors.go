@@ -25,6 +25,9 @@ func handleError(err error, c echo.Context) {
 	if p.Status >= 500 {
 		slog.ErrorContext(c.Request().Context(), "request failed", "err", err, "request_id", requestID(c))
 	}
+	if p.Localize != nil {
+		p.Message, p.Advice, p.Action = p.Localize(string(requestLang(c.Request())))
+	}
 	for k, v := range p.Headers {
 		c.Response().Header().Set(k, v)
 	}

@@ -54,7 +54,12 @@ func (h Access) Login(ctx context.Context, req api.LoginRequestObject) (api.Logi
 	setSessionCookies(c, ns, client.Secure)
 	ctx = auth.WithPrincipal(ctx, ns.Principal)
 	h.Audit.Record(ctx, audit.LoginSucceeded, "users/"+ns.Principal.UserID, nil)
-	return api.Login200JSONResponse{Body: meOf(ns.Principal)}, nil
+	m := meOf(ns.Principal)
+	if u, err := h.Auth.GetUser(ctx, ns.Principal.UserID); err == nil && u.Language != "" {
+		lang := api.Language(u.Language)
+		m.Language = &lang
+	}
+	return api.Login200JSONResponse{Body: m}, nil
 }
 
 func (h Access) Logout(ctx context.Context, _ api.LogoutRequestObject) (api.LogoutResponseObject, error) {
@@ -72,7 +77,12 @@ func (h Access) Logout(ctx context.Context, _ api.LogoutRequestObject) (api.Logo
 
 func (h Access) GetMe(ctx context.Context, _ api.GetMeRequestObject) (api.GetMeResponseObject, error) {
 	p, _ := auth.FromContext(ctx)
-	return api.GetMe200JSONResponse(meOf(p)), nil
+	m := meOf(p)
+	if u, err := h.Auth.GetUser(ctx, p.UserID); err == nil && u.Language != "" {
+		lang := api.Language(u.Language)
+		m.Language = &lang
+	}
+	return api.GetMe200JSONResponse(m), nil
 }
 
 func meOf(p auth.Principal) api.Me {
@@ -163,7 +173,8 @@ func (h Access) ListAuditEvents(ctx context.Context, req api.ListAuditEventsRequ
 	if req.Params.Cursor != nil {
 		cursor = *req.Params.Cursor
 	}
-	events, next, err := h.Audit.List(ctx, accessLimit(req.Params.Limit), cursor)
+	f := store.AuditFilter{Actor: deref(req.Params.Actor), Action: deref(req.Params.Action), Since: req.Params.Since, Until: req.Params.Until}
+	events, next, err := h.Audit.List(ctx, accessLimit(req.Params.Limit), cursor, f)
 	if errors.Is(err, audit.ErrBadCursor) {
 		return nil, accessBadCursor()
 	}

@@ -18,6 +18,7 @@ import (
 	"hrbridge/api"
 	"hrbridge/server/audit"
 	"hrbridge/server/auth"
+	"hrbridge/server/errcatalog"
 	"hrbridge/server/imports"
 	"hrbridge/server/problem"
 	"hrbridge/server/store"
@@ -109,7 +110,11 @@ func (h Imports) ListImportResults(ctx context.Context, req api.ListImportResult
 		if err != nil {
 			return nil, err
 		}
-		return resultsCSV{id: req.Id.String(), rows: rows}, nil
+		imp, err := h.Svc.Get(ctx, req.Id.String())
+		if err != nil {
+			return nil, err
+		}
+		return resultsCSV{id: req.Id.String(), rows: rows, direction: imp.Direction, lang: langOf(ctx)}, nil
 	}
 	if q.Limit == 0 {
 		q.Limit = 50
@@ -118,9 +123,14 @@ func (h Imports) ListImportResults(ctx context.Context, req api.ListImportResult
 	if err != nil {
 		return nil, err
 	}
+	imp, err := h.Svc.Get(ctx, req.Id.String())
+	if err != nil {
+		return nil, err
+	}
+	lang := langOf(ctx)
 	out := api.ListImportResults200JSONResponse{Items: make([]api.ImportResult, len(rows)), NextCursor: cursorOut(next)}
 	for i, r := range rows {
-		out.Items[i] = resultOut(r)
+		out.Items[i] = resultOut(imp.Direction, r, lang)
 	}
 	return out, nil
 }
@@ -224,7 +234,7 @@ func resultStatus(s string) string {
 	return s
 }
 
-func resultOut(r store.ImportResult) api.ImportResult {
+func resultOut(direction string, r store.ImportResult, lang errcatalog.Lang) api.ImportResult {
 	out := api.ImportResult{
 		EmployeeNumber: r.EmployeeNumber,
 		DisplayName:    r.DisplayName,
@@ -238,11 +248,19 @@ func resultOut(r store.ImportResult) api.ImportResult {
 			out.ChangedFields = append(out.ChangedFields, api.FieldName(f))
 		}
 	}
-	if r.ErrorCode != "" {
+	if m := imports.ResultMessage(direction, r, lang); m != nil {
+		action := api.ErrorAction(m.Action)
 		out.Error = &struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		}{r.ErrorCode, r.ErrorMessage}
+			Action  *api.ErrorAction `json:"action,omitempty"`
+			Advice  *string          `json:"advice,omitempty"`
+			Code    string           `json:"code"`
+			Detail  *string          `json:"detail,omitempty"`
+			Message string           `json:"message"`
+		}{Action: &action, Advice: &m.Advice, Code: m.Code, Message: m.Message}
+		if m.Detail != "" {
+			d := clipRunes(m.Detail, 4000)
+			out.Error.Detail = &d
+		}
 	}
 	return out
 }
@@ -300,8 +318,10 @@ func wantsCSV(ctx context.Context) bool {
 // resultsCSV is every result as CSV: UTF-8 with a byte order mark so that
 // Excel reads the Japanese, a header row of the JSON names, CRLF lines.
 type resultsCSV struct {
-	id   string
-	rows []store.ImportResult
+	id        string
+	rows      []store.ImportResult
+	direction string
+	lang      errcatalog.Lang
 }
 
 func (c resultsCSV) VisitListImportResultsResponse(w http.ResponseWriter) error {
@@ -309,14 +329,18 @@ func (c resultsCSV) VisitListImportResultsResponse(w http.ResponseWriter) error 
 	buf.WriteString("\ufeff")
 	cw := csv.NewWriter(&buf)
 	cw.UseCRLF = true
-	_ = cw.Write([]string{"employee_number", "display_name", "action", "status", "changed_fields", "error_code", "error_message", "finished_at"})
+	_ = cw.Write([]string{"employee_number", "display_name", "action", "status", "changed_fields", "error_code", "error_message", "error_advice", "error_detail", "finished_at"})
 	for _, r := range c.rows {
 		fin := ""
 		if r.FinishedAt != nil {
 			fin = r.FinishedAt.UTC().Format(time.RFC3339)
 		}
+		var code, msg, advice, detail string
+		if m := imports.ResultMessage(c.direction, r, c.lang); m != nil {
+			code, msg, advice, detail = m.Code, m.Message, m.Advice, m.Detail
+		}
 		_ = cw.Write([]string{csvSafe(r.EmployeeNumber), csvSafe(r.DisplayName), r.Action, resultStatus(r.Status),
-			strings.ReplaceAll(r.ChangedFields, ",", " "), r.ErrorCode, csvSafe(r.ErrorMessage), fin})
+			strings.ReplaceAll(r.ChangedFields, ",", " "), code, csvSafe(msg), csvSafe(advice), csvSafe(detail), fin})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -398,4 +422,12 @@ func (e importEvents) VisitStreamImportEventsResponse(w http.ResponseWriter) err
 		case <-poll.C:
 		}
 	}
+}
+
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

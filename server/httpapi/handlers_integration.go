@@ -6,6 +6,7 @@ import (
 	"hrbridge/api"
 	"hrbridge/server/auth"
 	"hrbridge/server/diffs"
+	"hrbridge/server/errcatalog"
 	"hrbridge/server/integration"
 	"hrbridge/server/sync"
 )
@@ -67,7 +68,22 @@ func (h Integration) TestConnection(ctx context.Context, _ api.TestConnectionReq
 	if err != nil {
 		return nil, err
 	}
-	out := func(c integration.Check) api.ProviderCheck { return api.ProviderCheck{Ok: c.OK, Message: c.Message} }
+	lang := langOf(ctx)
+	out := func(c integration.Check) api.ProviderCheck {
+		pc := api.ProviderCheck{Ok: c.OK, Message: c.Message}
+		if c.OK {
+			if lang == errcatalog.En {
+				pc.Message = "Connected."
+			}
+			return pc
+		}
+		m := errcatalog.Render(c.Code, c.Failure, lang, errcatalog.ScreenTest)
+		action := api.ErrorAction(m.Action)
+		detail := clipRunes(m.Detail, 4000)
+		pc.Message = clipRunes(m.Message, 2000)
+		pc.Error = &api.ErrorInfo{Code: m.Code, Message: m.Message, Advice: &m.Advice, Action: &action, Detail: &detail}
+		return pc
+	}
 	return api.TestConnection200JSONResponse{Smarthr: out(sh), Jobkan: out(jk)}, nil
 }
 

@@ -173,7 +173,11 @@ func (d drill) run(t *testing.T) {
 		switch r.Status {
 		case "created", "updated", "unchanged", "skipped_stale":
 		case "failed":
-			if r.Error == nil || !strings.HasPrefix(r.Error.Code, strings.ToLower(provider)+".") || !causeRE.MatchString(r.Error.Message) {
+			// The technical cause is in the detail; the headline and advice
+			// are the catalogue's (an outage never says "fix the data").
+			if r.Error == nil || !strings.HasPrefix(r.Error.Code, strings.ToLower(provider)+".") || !causeRE.MatchString(r.Error.Detail) ||
+				r.Error.Message == "" || r.Error.Advice == "" || strings.Contains(r.Error.Message, "API:") ||
+				(strings.HasSuffix(r.Error.Code, ".unavailable") && r.Error.Action != "retry_later") {
 				t.Errorf("%s failed without a clear error: %+v", it.EmployeeNumber, r.Error)
 			} else {
 				t.Logf("%s failed: [%s] %s", it.EmployeeNumber, r.Error.Code, r.Error.Message)

@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
 	"hrbridge/server/auth"
+	"hrbridge/server/errcatalog"
 	"hrbridge/server/store"
-	"hrbridge/server/sync"
 )
 
 // finish ends a running import once no employee is left to settle: its
@@ -53,14 +52,14 @@ func (s *Service) finish(ctx context.Context, id string, log *slog.Logger) error
 			return err
 		}
 		var admins []store.User
-		if err := tx.Where("role = ?", auth.RoleAdmin).Find(&admins).Error; err != nil {
+		if err := tx.Where("role = ? AND disabled_at IS NULL", auth.RoleAdmin).Find(&admins).Error; err != nil {
 			return err
 		}
-		title := Title(imp)
-		body := clip(Body(imp, failed, notifyFailedMax, ""), 10000)
 		for _, a := range admins {
-			n := store.Notification{ID: uuid.NewString(), UserID: a.ID, Kind: "import_finished", Title: title, Body: body,
-				ImportID: &imp.ID, CreatedAt: t}
+			// Each in their own language (PATCH /me).
+			lang := errcatalog.ParseLang(a.Language)
+			n := store.Notification{ID: uuid.NewString(), UserID: a.ID, Kind: "import_finished", Title: TitleIn(imp, lang),
+				Body: clip(BodyIn(imp, failed, notifyFailedMax, "", lang, false), 10000), ImportID: &imp.ID, CreatedAt: t}
 			if err := tx.Create(&n).Error; err != nil {
 				return err
 			}
@@ -99,72 +98,14 @@ func finalStatus(imp store.Import, left int64) string {
 }
 
 // DirectionLabel is the direction as the product's buttons name it.
-func DirectionLabel(dir string) string {
-	if sync.Direction(dir) == sync.JobkanToSmartHR {
-		return "ジョブカンからSmartHRに取り込む"
-	}
-	return "SmartHRからジョブカンに取り込む"
-}
+func DirectionLabel(dir string) string { return DirectionLabelIn(dir, errcatalog.Ja) }
 
-// Title is the notification's title and the mail's subject.
-func Title(imp store.Import) string {
-	switch imp.Status {
-	case StatusSucceeded:
-		return "ジョブカン連携の取り込みが完了しました"
-	case StatusPartiallyFailed:
-		return "ジョブカン連携の取り込みが一部失敗しました"
-	case StatusFailed:
-		return "ジョブカン連携の取り込みに失敗しました"
-	case StatusCanceled:
-		return "ジョブカン連携の取り込みを中止しました"
-	}
-	return "ジョブカン連携の取り込み"
-}
+// Title is the notification's title and the mail's subject, in Japanese.
+func Title(imp store.Import) string { return TitleIn(imp, errcatalog.Ja) }
 
-var jst = time.FixedZone("JST", 9*60*60)
-
-// Body tells what an ended import did: the counts, then each failed
-// employee (failed holds them in order, at most max are listed) with the
-// error, then link when given.
+// Body is BodyIn in Japanese.
 func Body(imp store.Import, failed []store.ImportResult, max int, link string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s（%s）\n", Title(imp), DirectionLabel(imp.Direction))
-	fmt.Fprintf(&b, "実行者: %s\n", imp.StartedBy)
-	if imp.StartedAt != nil {
-		fmt.Fprintf(&b, "開始: %s\n", imp.StartedAt.In(jst).Format("2006-01-02 15:04:05"))
-	}
-	if imp.FinishedAt != nil {
-		fmt.Fprintf(&b, "終了: %s\n", imp.FinishedAt.In(jst).Format("2006-01-02 15:04:05"))
-	}
-	fmt.Fprintf(&b, "\n選択した従業員: %d人\n", imp.Total)
-	fmt.Fprintf(&b, "  新規登録: %d人\n", imp.CreatedCount)
-	fmt.Fprintf(&b, "  更新: %d人\n", imp.UpdatedCount)
-	fmt.Fprintf(&b, "  差分なし: %d人\n", imp.UnchangedCount)
-	fmt.Fprintf(&b, "  スキップ（確認後にデータが変わったため）: %d人\n", imp.SkippedCount)
-	fmt.Fprintf(&b, "  失敗: %d人\n", imp.FailedCount)
-	if left := imp.Total - imp.Done; left > 0 {
-		fmt.Fprintf(&b, "  未実施（中止したため）: %d人\n", left)
-	}
-	if len(failed) > 0 {
-		b.WriteString("\n失敗した従業員（社員番号: エラー）\n")
-		for i, r := range failed {
-			if i == max {
-				break
-			}
-			fmt.Fprintf(&b, "  %s: [%s] %s\n", r.EmployeeNumber, r.ErrorCode, clip(oneLine(r.ErrorMessage), 400))
-		}
-		if more := imp.FailedCount - min(len(failed), max); more > 0 {
-			fmt.Fprintf(&b, "  ほか%d人（連携履歴で確認できます）\n", more)
-		}
-		b.WriteString("データを直してから、連携履歴で失敗した従業員を再取り込みできます。\n")
-	}
-	if imp.SkippedCount > 0 {
-		b.WriteString("スキップした従業員は、差分を確認し直してから取り込んでください。\n")
-	}
-	if link != "" {
-		fmt.Fprintf(&b, "\n連携履歴: %s\n", link)
-	}
-	return b.String()
+	return BodyIn(imp, failed, max, link, errcatalog.Ja, false)
 }
 
 func oneLine(s string) string {

@@ -287,7 +287,7 @@ type resultOut struct {
 	Status         string   `json:"status"`
 	ChangedFields  []string `json:"changed_fields"`
 	Error          *struct {
-		Code, Message string
+		Code, Message, Advice, Action, Detail string
 	} `json:"error"`
 }
 

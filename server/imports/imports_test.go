@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"hrbridge/server/app/apptest"
+	"hrbridge/server/auth"
 	"hrbridge/server/config"
 	"hrbridge/server/mail/mailtest"
 	"hrbridge/server/sandbox"
@@ -92,8 +93,9 @@ func TestStalePreview(t *testing.T) {
 		t.Fatalf("ended %+v", imp)
 	}
 	r := resultsBy(e.results(t, imp.ID))[stale]
-	if r.Status != "skipped_stale" || r.Action != "none" || r.Error != nil {
-		t.Errorf("stale employee's result %+v", r)
+	// Not an error, but explained: the data moved, look at the diff again.
+	if r.Status != "skipped_stale" || r.Action != "none" || r.Error == nil || r.Error.Code != "hrbridge.skipped_stale" || r.Error.Action != "reload_diff" {
+		t.Errorf("stale employee's result %+v %+v", r, r.Error)
 	}
 	if w := e.sb.Writes(targetOf(toJobkan)).Employees[stale]; w.Creates+w.Updates != 0 {
 		t.Errorf("the stale employee was written: %+v", w)
@@ -307,6 +309,12 @@ func TestFailureNotificationMailAndRetry(t *testing.T) {
 	e := start(t, store.SQLite, 120, func(c *config.Config) {
 		c.SMTPURL, c.MailFrom = "smtp://"+smtp.Addr, "hrbridge <noreply@example.jp>"
 	})
+	// A second administrator reads hrbridge in English (set by the SPA's switch).
+	e.CreateUser(t, "en-admin@test.example", auth.RoleAdmin)
+	enAdmin := e.Login(t, "en-admin@test.example", apptest.Password)
+	if r := enAdmin.Do(t, "PATCH", "/api/v1/me", map[string]any{"language": "en"}); r.Status != 200 {
+		t.Fatalf("PATCH /me: %d %s", r.Status, r.Body)
+	}
 	sel := pick(e.diff(t, toJobkan), 3, "changed")
 	bad := sel[1].EmployeeNumber
 	// SmartHR takes a 60-character family name; Jobkan refuses more than 50.
@@ -319,8 +327,20 @@ func TestFailureNotificationMailAndRetry(t *testing.T) {
 		t.Fatalf("ended %+v", imp)
 	}
 	r := resultsBy(e.results(t, imp.ID))[bad]
-	if r.Status != "failed" || r.Error == nil || r.Error.Code != "jobkan.validation_error" || !strings.Contains(r.Error.Message, "50文字以内") {
+	// Written for people: the field's label and advice that fits (fix the
+	// data in the source, SmartHR), the provider's words only in the detail.
+	if r.Status != "failed" || r.Error == nil || r.Error.Code != "jobkan.rejected_value" || !strings.Contains(r.Error.Message, "姓") ||
+		strings.Contains(r.Error.Message, "last_name") || r.Error.Action != "fix_source_data" || !strings.Contains(r.Error.Advice, "SmartHRで") ||
+		!strings.Contains(r.Error.Detail, "50文字以内") {
 		t.Fatalf("failed result %+v %+v", r, r.Error)
+	}
+	// In English when asked.
+	var en struct {
+		Items []resultOut
+	}
+	e.admin.Do(t, "GET", "/api/v1/imports/"+imp.ID+"/results?status=failed", nil, "Accept-Language", "en").JSON(t, &en)
+	if len(en.Items) != 1 || en.Items[0].Error == nil || !strings.Contains(en.Items[0].Error.Message, "Jobkan did not accept") || !strings.Contains(en.Items[0].Error.Message, "Last name") {
+		t.Errorf("English result %+v", en.Items)
 	}
 	if failed := e.results(t, imp.ID, "status", "failed"); len(failed) != 1 || failed[0].EmployeeNumber != bad {
 		t.Errorf("status filter: %+v", failed)
@@ -345,6 +365,15 @@ func TestFailureNotificationMailAndRetry(t *testing.T) {
 		!strings.Contains(n.Body, bad) || !strings.Contains(n.Body, "失敗: 1人") {
 		t.Errorf("notification %+v", n)
 	}
+	// The English-reading administrator's notification is in English, with
+	// the zone of its times and the failed employee's message and advice.
+	var enPage struct{ Items []note }
+	enAdmin.Do(t, "GET", "/api/v1/notifications", nil).JSON(t, &enPage)
+	if len(enPage.Items) != 1 || enPage.Items[0].Title != "Jobkan integration: the import partly failed" ||
+		!strings.Contains(enPage.Items[0].Body, bad) || !strings.Contains(enPage.Items[0].Body, "JST") ||
+		!strings.Contains(enPage.Items[0].Body, "Correct Last name in SmartHR") || strings.Contains(enPage.Items[0].Body, "失敗") {
+		t.Errorf("English notification %+v", enPage.Items)
+	}
 	// Only its owner may mark it read.
 	other := e.Viewer(t)
 	if r := other.Do(t, "POST", "/api/v1/notifications/"+n.ID+"/read", nil); r.Status != 404 {
@@ -363,7 +392,7 @@ func TestFailureNotificationMailAndRetry(t *testing.T) {
 	if m.Subject != "ジョブカン連携の取り込みが一部失敗しました" || len(m.To) != 1 || m.To[0] != apptest.AdminEmail {
 		t.Errorf("mail to %v: %q", m.To, m.Subject)
 	}
-	for _, want := range []string{bad, "jobkan.validation_error", "50文字以内", e.Cfg.BaseURL + "/imports/" + imp.ID, "更新: 2人", "SmartHRからジョブカンに取り込む"} {
+	for _, want := range []string{bad, "jobkan.rejected_value", "50文字以内", "SmartHRで姓", "（日本時間）", e.Cfg.BaseURL + "/imports/" + imp.ID, "更新: 2人", "SmartHRからジョブカンに取り込む"} {
 		if !strings.Contains(m.Body, want) {
 			t.Errorf("the mail does not mention %q:\n%s", want, m.Body)
 		}
@@ -414,7 +443,7 @@ func TestFailureNotificationMailAndRetry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 4 || rows[0][0] != "employee_number" || rows[2][0] != bad || rows[2][3] != "failed" || !strings.Contains(rows[2][6], "50文字以内") {
+	if len(rows) != 4 || rows[0][0] != "employee_number" || rows[2][0] != bad || rows[2][3] != "failed" || !strings.Contains(rows[2][6], "姓") || !strings.Contains(rows[2][8], "50文字以内") {
 		t.Errorf("CSV rows %q", rows)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
+	"hrbridge/server/errcatalog"
 	"hrbridge/server/mail"
 	"hrbridge/server/store"
 )
@@ -80,9 +81,10 @@ func (s *Service) ImportMail(ctx context.Context, id string) (msg mail.Message, 
 		Limit(mailFailedMax + 1).Find(&failed).Error; err != nil {
 		return msg, false, err
 	}
+	lang := errcatalog.ParseLang(u.Language) // the recipient's language (PATCH /me)
 	return mail.Message{
 		To:      []string{u.Email},
-		Subject: Title(imp),
-		Body:    Body(imp, failed, mailFailedMax, s.cfg.BaseURL+"/imports/"+imp.ID),
+		Subject: TitleIn(imp, lang),
+		Body:    BodyIn(imp, failed, mailFailedMax, s.cfg.BaseURL+"/imports/"+imp.ID, lang, true),
 	}, true, nil
 }

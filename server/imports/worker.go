@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"hrbridge/server/diffs"
+	"hrbridge/server/errcatalog"
 	"hrbridge/server/problem"
 	"hrbridge/server/providers/httpx"
 	"hrbridge/server/store"
@@ -317,7 +318,7 @@ func (s *Service) settle(ctx context.Context, r *run, res store.ImportResult) {
 		s.write(ctx, r, res, it)
 	default:
 		s.record(r, res, outcome{status: ResultFailed, action: ActionNone, name: it.DisplayName,
-			code: "conflict." + it.ReasonCode, message: it.ReasonDetail})
+			code: "conflict." + it.ReasonCode, message: conflictMessage(it.ReasonDetail)})
 	}
 }
 
@@ -381,7 +382,7 @@ func (s *Service) write(ctx context.Context, r *run, res store.ImportResult, it 
 			return
 		default:
 			s.record(r, res, outcome{status: ResultFailed, action: action, fields: fields, name: next.DisplayName,
-				code: "conflict." + next.ReasonCode, message: next.ReasonDetail})
+				code: "conflict." + next.ReasonCode, message: conflictMessage(next.ReasonDetail)})
 			return
 		}
 	}
@@ -407,16 +408,14 @@ func (r *run) lookAgain(ctx context.Context, action string, it sync.Item) ([]syn
 // a record to create now exists): nothing is written, and the administrator
 // is told to look at the diff again.
 func (r *run) targetMoved(action, fields string, it sync.Item) outcome {
-	target := "ジョブカン"
-	if r.dir == sync.JobkanToSmartHR {
-		target = "SmartHR"
-	}
-	msg := target + "で更新するはずだった従業員が見つからなくなったため、更新も新規登録もしていません。差分を再取得して確かめてから、もう一度取り込んでください"
+	f := errcatalog.Failure{Provider: "hrbridge", Direction: string(r.dir)}
+	f.Detail = "the record to update is no longer in the target"
 	if action == ActionCreate {
-		msg = target + "に同じ社員番号の従業員ができていたため、新規登録していません。差分を再取得して確かめてから、もう一度取り込んでください"
+		f.Variant = "create"
+		f.Detail = "a record with this employee number now exists in the target"
 	}
 	return outcome{status: ResultFailed, action: action, fields: fields, name: it.DisplayName,
-		code: "hrbridge.target_changed", message: msg}
+		code: errcatalog.CodeTargetChanged, message: errcatalog.Encode(f)}
 }
 
 // isWrite reports a status that an import writes.
@@ -461,36 +460,40 @@ func ambiguous(err error) bool {
 }
 
 func failure(action, fields string, err error) outcome {
-	code, msg := errorInfo(err)
+	code, msg := writeErrorInfo(err, fields)
 	return outcome{status: ResultFailed, action: action, fields: fields, code: code, message: msg}
 }
 
-// errorInfo is the code and message recorded for a failure: the provider's
-// own code (e.g. "smarthr.bad_request", "jobkan.invalid_parameter") and the
-// whole text, the provider's words kept, with what to do next.
-func errorInfo(err error) (code, msg string) {
-	var he *httpx.Error
-	var p *problem.Problem
-	switch {
-	case errors.As(err, &he):
-		kind := he.Type
-		if kind == "" {
-			kind = he.Code
-		}
-		if kind == "" && he.HTTPStatus != 0 {
-			kind = fmt.Sprintf("http_%d", he.HTTPStatus)
-		}
-		if kind == "" {
-			kind = "error"
-		}
-		code = strings.ToLower(he.Provider) + "." + kind
-	case errors.As(err, &p):
-		code = "hrbridge." + strings.ToLower(strings.ReplaceAll(http.StatusText(p.Status), " ", "_"))
-		return code, clip(p.Detail, 2000)
-	default:
-		code = "hrbridge.error"
+// errorInfo is the code and message recorded for a failure: the error
+// catalogue's code (e.g. "smarthr.rejected_value", "jobkan.unauthorized")
+// and, as the message, what its text needs and the technical detail
+// (errcatalog.Encode), so that the result can be shown in the reader's
+// language with advice that fits the cause. written is the fields of the
+// write that failed (comma separated), "" for a failure before any write.
+func errorInfo(err error, written string) (code, msg string) {
+	var fields []string
+	if written != "" {
+		fields = strings.Split(written, ",")
 	}
-	return clip(code, 100), clip(err.Error(), 2000)
+	code, f := errcatalog.Classify(err, fields, time.Now())
+	return clip(code, 100), errcatalog.Encode(f)
+}
+
+// writeErrorInfo is errorInfo for a write that failed: a write with no
+// field list is still a write (a create of nothing but the match key).
+func writeErrorInfo(err error, written string) (code, msg string) {
+	fields := []string{}
+	if written != "" {
+		fields = strings.Split(written, ",")
+	}
+	code, f := errcatalog.Classify(err, fields, time.Now())
+	return clip(code, 100), errcatalog.Encode(f)
+}
+
+// conflictMessage is the stored message of a conflict: the diff's own
+// explanation, rendered by the catalogue's conflict.<reason> entry.
+func conflictMessage(detail string) string {
+	return errcatalog.Encode(errcatalog.Failure{Provider: "hrbridge", Reason: detail})
 }
 
 func clip(s string, n int) string {
@@ -590,7 +593,7 @@ func (s *Service) giveUp(ctx context.Context, job *river.Job[ImportArgs], imp st
 		return cause
 	}
 	log.Error("import failed", "err", cause)
-	code, msg := errorInfo(cause)
+	code, msg := errorInfo(cause, "")
 	dctx, cancel := dbCtx(ctx)
 	defer cancel()
 	err := s.st.DB.WithContext(dctx).Transaction(func(tx *gorm.DB) error {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hrbridge/server/errcatalog"
 	"net"
 	"net/url"
 	"strconv"
@@ -463,6 +464,10 @@ type Check struct {
 	OK        bool
 	Message   string
 	Employees *int
+	// Code and Failure describe a failed check for people (the error
+	// catalogue); Message keeps the technical text.
+	Code    string
+	Failure errcatalog.Failure
 }
 
 // Test tries both providers with the saved settings.
@@ -483,7 +488,8 @@ func (s *Service) Test(ctx context.Context) (sh, jk Check, err error) {
 
 func check(err error) Check {
 	if err != nil {
-		return Check{Message: err.Error()}
+		code, f := errcatalog.Classify(err, nil, time.Now())
+		return Check{Message: err.Error(), Code: code, Failure: f}
 	}
 	return Check{OK: true, Message: "接続できました"}
 }

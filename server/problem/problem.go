@@ -21,6 +21,16 @@ type Problem struct {
 	Errors []FieldError `json:"errors,omitempty"`
 	// Headers are extra response headers (Retry-After on 429).
 	Headers map[string]string `json:"-"`
+	// Code, Message, Advice and Action are a failure written for people
+	// (the error catalogue, server/errcatalog): filled by the HTTP edge in
+	// the caller's language through Localize.
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	Advice  string `json:"advice,omitempty"`
+	Action  string `json:"action,omitempty"`
+	// Localize, when set, gives Message, Advice and Action in a language
+	// ("ja" or "en").
+	Localize func(lang string) (message, advice, action string) `json:"-"`
 }
 
 func (p *Problem) Error() string {

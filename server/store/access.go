@@ -43,10 +43,11 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	return s.DB.WithContext(ctx).Create(u).Error
 }
 
-// UserByEmail finds a user by e-mail, ignoring case.
+// UserByEmail finds an enabled user by e-mail, ignoring case (a disabled
+// user cannot sign in: they are not found).
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	var u User
-	err := s.DB.WithContext(ctx).Where("lower(email) = ?", strings.ToLower(strings.TrimSpace(email))).Take(&u).Error
+	err := s.DB.WithContext(ctx).Where("lower(email) = ? AND disabled_at IS NULL", strings.ToLower(strings.TrimSpace(email))).Take(&u).Error
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +85,7 @@ func (s *Store) SessionWithUser(ctx context.Context, id string) (*Session, *User
 		OwnerEmail, OwnerRole string
 	}
 	err := s.hot.WithContext(ctx).Raw(`SELECT s.*, u.email AS owner_email, u.role AS owner_role
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`, id).Scan(&row).Error
+		FROM sessions s JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL WHERE s.id = ?`, id).Scan(&row).Error
 	if err == nil && row.ID == "" {
 		err = gorm.ErrRecordNotFound
 	}
@@ -124,7 +125,7 @@ func (s *Store) APITokenByHash(ctx context.Context, hash string) (*APIToken, *Us
 		OwnerEmail, OwnerRole string
 	}
 	err := s.hot.WithContext(ctx).Raw(`SELECT t.*, u.email AS owner_email, u.role AS owner_role
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash).Scan(&row).Error
+		FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.disabled_at IS NULL WHERE t.token_hash = ?`, hash).Scan(&row).Error
 	if err == nil && row.ID == "" {
 		err = gorm.ErrRecordNotFound
 	}

@@ -10,6 +10,8 @@ type User struct {
 	Email        string
 	PasswordHash string
 	Role         string
+	Language     string `gorm:"default:ja"` // "ja" or "en": their notifications and mail
+	DisabledAt   *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }

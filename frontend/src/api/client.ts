@@ -59,6 +59,26 @@ export const unauthorizedMiddleware: Middleware = {
   },
 };
 
+/** Asks for texts written for people (error messages and advice) in the language the user chose
+ * in the SPA (kept in localStorage as hrbridge.lang); the server answers in Japanese otherwise. */
+export function langMiddleware(getLang: () => string | null = storedLang): Middleware {
+  return {
+    onRequest({ request }) {
+      const lang = getLang();
+      if (lang === 'en' || lang === 'ja') request.headers.set('Accept-Language', lang);
+      return request;
+    },
+  };
+}
+
+function storedLang(): string | null {
+  try {
+    return globalThis.localStorage?.getItem('hrbridge.lang') ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export function createApiClient(opts: { baseUrl?: string; fetch?: typeof fetch; getCookie?: () => string } = {}) {
   const client = createClient<paths>({
     baseUrl: opts.baseUrl ?? API_BASE,
@@ -67,6 +87,7 @@ export function createApiClient(opts: { baseUrl?: string; fetch?: typeof fetch; 
     querySerializer: { array: { style: 'form', explode: true } },
   });
   client.use(csrfMiddleware(opts.getCookie));
+  client.use(langMiddleware());
   client.use(unauthorizedMiddleware);
   return client;
 }

@@ -69,6 +69,72 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Change the signed-in user's own preferences (their language)
+         * @description `language` is the language the user reads hrbridge in; their in-app notifications and
+         *     e-mail are written in it. The SPA's language switch sets it.
+         */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users and their roles (管理者とユーザー), newest first, disabled ones included */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Add a user with a role and an initial password (audited as `user.created`)
+         * @description The administrator gives the initial password to the new user by their own means; there is
+         *     no invitation mail. A taken e-mail (any case) is a 409.
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a user's role, or disable or enable them (audited as `user.updated`)
+         * @description A disabled user cannot sign in; their sessions end at once and their API tokens stop
+         *     working. The last enabled administrator can be neither demoted nor disabled: that is a 409
+         *     (problem type `/problems/last-admin`).
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a user's password (audited as `user.password_reset`); their sessions end */
+        put: operations["setUserPassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -330,6 +396,37 @@ export interface components {
             detail?: string;
             instance?: string;
             errors?: components["schemas"]["ProblemError"][];
+            /**
+             * @description For a failure of SmartHR or Jobkan (e.g. the diffs' 502), the error catalogue's code; then
+             *     `message` and `advice` say, in the caller's language (`Accept-Language`), what happened
+             *     and what to do, and `detail` keeps the technical text.
+             */
+            code?: string;
+            message?: string;
+            advice?: string;
+            action?: components["schemas"]["ErrorAction"];
+        };
+        /**
+         * @description The kind of advice: `fix_source_data` (correct the value in the system the data comes
+         *     from), `fix_target_data`, `fix_data`, `fix_settings` (連携設定), `fix_permissions` (the
+         *     provider's admin settings), `check_account` (the provider's plan), `wait_until` (a rate
+         *     limit), `retry_later` (an outage), `reload_diff` (the data moved), `retry`.
+         * @enum {string}
+         */
+        ErrorAction: "fix_source_data" | "fix_target_data" | "fix_data" | "fix_settings" | "fix_permissions" | "check_account" | "wait_until" | "retry_later" | "reload_diff" | "retry";
+        /**
+         * @description A failure written for people, from hrbridge's error catalogue: `message` (what happened)
+         *     and `advice` (what to do) in the caller's language (`Accept-Language: en` for English,
+         *     Japanese otherwise), `detail` the technical text (provider, HTTP status, provider code and
+         *     message) for support, never meant as the headline.
+         */
+        ErrorInfo: {
+            /** @description e.g. `smarthr.rejected_value`, `jobkan.unauthorized`, `hrbridge.target_changed`, `conflict.duplicate_employee_number` */
+            code: string;
+            message: string;
+            advice?: string;
+            action?: components["schemas"]["ErrorAction"];
+            detail?: string;
         };
         ProblemError: {
             /** @description Where, e.g. `query.direction`, `body.employees[3].employee_number` */
@@ -358,6 +455,53 @@ export interface components {
             auth: "session" | "token";
             /** @description The token's scopes (token authentication only) */
             scopes?: components["schemas"]["Scope"][];
+            language?: components["schemas"]["Language"];
+        };
+        MeUpdate: {
+            language: components["schemas"]["Language"];
+        };
+        /**
+         * @description The language a user reads hrbridge in (their notifications and mail too)
+         * @enum {string}
+         */
+        Language: "ja" | "en";
+        User: {
+            /** Format: uuid */
+            id: string;
+            /** Format: email */
+            email: string;
+            role: components["schemas"]["Role"];
+            language: components["schemas"]["Language"];
+            disabled: boolean;
+            /** Format: date-time */
+            disabled_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        UserPage: {
+            items: components["schemas"]["User"][];
+            next_cursor: string | null;
+        };
+        UserCreate: {
+            /** Format: email */
+            email: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Format: password
+             * @description The initial password, given to the user by the administrator
+             */
+            password: string;
+            language?: components["schemas"]["Language"];
+        };
+        UserUpdate: {
+            role?: components["schemas"]["Role"];
+            disabled?: boolean;
+        };
+        PasswordSet: {
+            /** Format: password */
+            password: string;
         };
         ApiToken: {
             /** Format: uuid */
@@ -439,6 +583,8 @@ export interface components {
         ProviderCheck: {
             ok: boolean;
             message: string;
+            /** @description Why the test failed, for people (`message` above is its headline) */
+            error?: components["schemas"]["ErrorInfo"] | null;
             /** Format: int32 */
             employees?: number | null;
         };
@@ -568,9 +714,16 @@ export interface components {
             action: "create" | "update" | "none";
             status: components["schemas"]["ResultStatus"];
             changed_fields: components["schemas"]["FieldName"][];
+            /**
+             * @description Why the employee failed or was skipped, for people (see ErrorInfo): `message` and
+             *     `advice` in the caller's language, `detail` the provider's technical text.
+             */
             error: {
                 code: string;
                 message: string;
+                advice?: string;
+                action?: components["schemas"]["ErrorAction"];
+                detail?: string;
             } | null;
             /** Format: date-time */
             finished_at?: string | null;
@@ -808,6 +961,160 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeUpdate"];
+            };
+        };
+        responses: {
+            /** @description The current user, changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description The user */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description The user, changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setUserPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["IdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordSet"];
+            };
+        };
+        responses: {
+            /** @description The password is set */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };
@@ -1294,6 +1601,14 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `next_cursor` of the previous page */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Only events whose actor contains this text (any case) */
+                actor?: string;
+                /** @description Only this action (e.g. `login.failed`), or a family ending in `.` (e.g. `user.`) */
+                action?: string;
+                /** @description Only events at or after this time */
+                since?: string;
+                /** @description Only events before this time */
+                until?: string;
             };
             header?: never;
             path?: never;

@@ -22,6 +22,13 @@ export type ProviderCheck = S['ProviderCheck'];
 export type EmploymentTypeMapping = S['EmploymentTypeMapping'];
 export type Me = S['Me'];
 export type Problem = S['Problem'];
+export type Role = S['Role'];
+export type User = S['User'];
+export type ApiToken = S['ApiToken'];
+export type ApiTokenCreated = S['ApiTokenCreated'];
+export type Scope = S['Scope'];
+export type AuditEvent = S['AuditEvent'];
+export type ErrorInfoSchema = S['ErrorInfo'];
 
 export const DIRECTIONS: readonly Direction[] = ['jobkan_to_smarthr', 'smarthr_to_jobkan'];
 export const isDirection = (v: unknown): v is Direction =>

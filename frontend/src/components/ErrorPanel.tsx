@@ -1,13 +1,15 @@
 import { Button, InformationPanel } from 'smarthr-ui';
 import { ApiError } from '../api/client';
 import { useT } from '../i18n/i18n';
+import { ErrorInfo, problemErrorInfo } from './ErrorInfo';
 
 export function ErrorPanel({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const t = useT();
+  const info = error instanceof ApiError ? problemErrorInfo(error.problem) : undefined;
   const detail = error instanceof ApiError ? (error.status === 403 ? t('common.forbidden') : error.message) : undefined;
   return (
     <InformationPanel type="error" title={t('common.loadError')} role="alert">
-      {detail ? <p className="error-detail">{detail}</p> : null}
+      {info ? <ErrorInfo error={info} testId="problem-error-info" /> : detail ? <p className="error-detail">{detail}</p> : null}
       {onRetry ? (
         <Button size="s" onClick={onRetry}>
           {t('common.retry')}

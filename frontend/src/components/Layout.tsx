@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { useMe } from '../api/queries';
 import { LANGS, useI18n, type Lang } from '../i18n/i18n';
 import { NotificationBell } from './NotificationBell';
+import { LanguageSync } from './LanguageSync';
 
 export function LanguageSelect() {
   const { lang, setLang, t } = useI18n();
@@ -64,6 +65,11 @@ export function Layout({ children }: { children: ReactNode }) {
               <li>
                 <NavLink to="/settings/jobkan">{t('nav.settings')}</NavLink>
               </li>
+              {me.data?.role === 'admin' ? (
+                <li>
+                  <NavLink to="/admin/users">{t('admin.nav')}</NavLink>
+                </li>
+              ) : null}
             </ul>
           </nav>
           <div className="app-header-tools">
@@ -78,6 +84,7 @@ export function Layout({ children }: { children: ReactNode }) {
             >
               {t('nav.apiDocs')}
             </a>
+            <LanguageSync />
             <NotificationBell />
             <LanguageSelect />
             {me.data ? (

@@ -23,6 +23,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { useIsAdmin } from '../components/RequireAuth';
 import { ImportStatusBadge, ResultStatusBadge } from '../components/StatusBadge';
 import { useI18n, type MessageKey } from '../i18n/i18n';
+import { ErrorInfo } from '../components/ErrorInfo';
 
 const RESULT_STATUSES: readonly ResultStatus[] = ['failed', 'created', 'updated', 'unchanged', 'skipped_stale', 'pending'];
 /** Without a filter the results list the failed employees first, then every other status (two phases of one list). */
@@ -372,10 +373,9 @@ function ImportView({ id }: { id: string }) {
                     </Td>
                     <Td>
                       {r.error ? (
-                        <span className="result-error" data-testid="result-error">
-                          {r.error.message}
-                          <span className="muted"> [{r.error.code}]</span>
-                        </span>
+                        <div className="result-error" data-testid="result-error">
+                          <ErrorInfo error={r.error} />
+                        </div>
                       ) : r.changed_fields.length > 0 ? (
                         r.changed_fields.map((f) => t(`field.${f}` as MessageKey)).join(listSep)
                       ) : (

@@ -21,6 +21,7 @@ import type { Connection, ConnectionTestResult, ConnectionUpdate, ProviderCheck 
 import { ErrorPanel, problemText } from '../components/ErrorPanel';
 import { useIsAdmin } from '../components/RequireAuth';
 import { useI18n } from '../i18n/i18n';
+import { ErrorInfo } from '../components/ErrorInfo';
 
 type EtRow = { key: number; name: string; code: string };
 export type SettingsForm = {
@@ -194,7 +195,7 @@ function SettingsEditor({ connection }: { connection: Connection }) {
           <strong>{name}</strong>
           <StatusLabel type={r.ok ? 'green' : 'error'}>{r.ok ? t('settings.test.ok') : t('settings.test.ng')}</StatusLabel>
         </Cluster>
-        <p className="test-message">{r.message}</p>
+        {r.ok || !r.error ? <p className="test-message">{r.message}</p> : <ErrorInfo error={r.error} testId={`${testId}-error`} />}
         {typeof r.employees === 'number' ? <p>{t('settings.test.employees', { n: formatNumber(r.employees) })}</p> : null}
       </Stack>
     </Base>

@@ -157,3 +157,14 @@ type errorDetail struct {
 	Code    json.RawMessage `json:"code"`
 	Message string          `json:"message"`
 }
+
+// FieldOfWire is the synced field a Jobkan attribute name carries (as a
+// provider error may name it), so that people read 電話番号, not tel.
+func FieldOfWire(name string) (hrsync.Field, bool) {
+	for f, k := range keys {
+		if k == name {
+			return f, true
+		}
+	}
+	return "", false
+}

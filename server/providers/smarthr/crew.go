@@ -90,3 +90,19 @@ func nullable(v string) any {
 	}
 	return v
 }
+
+// wireFields are the crew attributes hrbridge reads or writes, by synced
+// field, as SmartHR's errors name them.
+var wireFields = map[string]hrsync.Field{
+	"emp_code": hrsync.FieldEmployeeNumber, "last_name": hrsync.FieldLastName, "first_name": hrsync.FieldFirstName,
+	"business_last_name": hrsync.FieldLastName, "business_first_name": hrsync.FieldFirstName,
+	"entered_at": hrsync.FieldHiredOn, "employment_type_id": hrsync.FieldEmploymentType, "employment_type": hrsync.FieldEmploymentType,
+	"tel_number": hrsync.FieldPhone, "birth_at": hrsync.FieldBirthDate, "emp_status": hrsync.FieldEmploymentStatus,
+}
+
+// FieldOfWire is the synced field a SmartHR attribute name (as an error's
+// "field" names it) carries, so that people read 電話番号, not tel_number.
+func FieldOfWire(name string) (hrsync.Field, bool) {
+	f, ok := wireFields[name]
+	return f, ok
+}
