@@ -75,6 +75,7 @@ const (
 	KindRejectedValue   = "rejected_value"
 	KindNotFound        = "not_found"
 	KindDuplicate       = "duplicate"
+	KindDuplicateEmail  = "duplicate_email"
 	KindWrongURL        = "wrong_url"
 	KindUnauthorized    = "unauthorized"
 	KindForbidden       = "forbidden"
@@ -114,6 +115,9 @@ var providerEntries = []Entry{
 	{Code: KindDuplicate, Action: FixTargetData,
 		Ja: Text{Message: "{provider}に、同じ社員番号の従業員がすでにいるため登録できませんでした。", Advice: "{provider}で同じ社員番号の従業員（退職者を含む）を確かめ、社員番号を直してから、{again}してください。"},
 		En: Text{Message: "{provider} already has an employee with this employee number.", Advice: "Find the employee with the same number in {provider} (retired staff included), correct the number, then {again}."}},
+	{Code: KindDuplicateEmail, Action: FixTargetData,
+		Ja: Text{Message: "{provider}で、登録しようとしたメールアドレスをほかのスタッフが使っているため登録できませんでした。hrbridgeは新規登録のとき「社員番号@example.jp」のメールアドレスを使います。", Advice: "{provider}でそのメールアドレスを使っているスタッフを確かめ、メールアドレスを直してから、{again}してください。"},
+		En: Text{Message: "{provider} refused the e-mail address because another staff member uses it; hrbridge registers new staff with \"<employee number>@example.jp\".", Advice: "Find the staff member using that address in {provider} and change it, then {again}."}},
 	{Code: KindUnauthorized, Action: FixSettings,
 		Ja: Text{Message: "{provider}に接続できませんでした。連携設定の認証情報が正しくないか、有効期限が切れています。", Advice: "連携設定で{provider}の認証情報を入力し直し、接続テストで確かめてから、{again}してください。"},
 		En: Text{Message: "{provider} refused the credentials: those in the connection settings are wrong or have expired.", Advice: "Enter the {provider} credentials again in the connection settings, run the connection test, then {again}."}},

@@ -152,6 +152,7 @@ func TestClassify(t *testing.T) {
 		{"gone on write", sh(404, "not_found"), []string{"phone"}, "smarthr.not_found", ReloadDiff, ""},
 		{"404 listing", sh(404, "not_found"), nil, "smarthr.wrong_url", FixSettings, ""},
 		{"duplicate", jk(409, "duplicate_code", "/master/v1/employees"), []string{"phone"}, "jobkan.duplicate", FixTargetData, ""},
+		{"duplicate e-mail", jk(409, "duplicate_email", "/master/v1/employees"), []string{"phone"}, "jobkan.duplicate_email", FixTargetData, ""},
 		{"plan", sh(400, "plan_limit_exceeded"), []string{"phone"}, "smarthr.plan_limit", CheckAccount, ""},
 		{"html", &httpx.Error{Provider: "SmartHR", HTTPStatus: 200, Type: httpx.TypeInvalidResponse}, nil, "smarthr.invalid_response", FixSettings, ""},
 		{"settings", problem.Conflict("not configured"), nil, CodeSettings, FixSettings, ""},

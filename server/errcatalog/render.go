@@ -94,6 +94,8 @@ func kindOf(he *httpx.Error, write bool) string {
 		return KindNotFound
 	case he.HTTPStatus == http.StatusNotFound:
 		return KindWrongURL
+	case he.HTTPStatus == http.StatusConflict && he.Provider == jobkan.Provider && c == jobkan.ErrorDuplicateEmail:
+		return KindDuplicateEmail
 	case he.HTTPStatus == http.StatusConflict:
 		return KindDuplicate
 	case write && (he.HTTPStatus == http.StatusBadRequest || he.HTTPStatus == http.StatusUnprocessableEntity):

@@ -146,6 +146,11 @@ func (w employee) canonical() hrsync.Employee {
 	return e
 }
 
+// ErrorDuplicateEmail is the error code of a write refused because another
+// staff member has the e-mail address (Jobkan's help centre: an e-mail may
+// belong to one staff member only; the code's name is modelled).
+const ErrorDuplicateEmail = "duplicate_email"
+
 // errorBody is the API's error, {"error": {"code", "message"}}, or the token
 // endpoint's RFC 6749 one, {"error": "invalid_client", "error_description"}.
 type errorBody struct {
