@@ -224,6 +224,27 @@ func (e ImportStatus) Valid() bool {
 	}
 }
 
+// Defines values for ImportWaitingProvider.
+const (
+	ImportWaitingProviderJobkan  ImportWaitingProvider = "jobkan"
+	ImportWaitingProviderSmarthr ImportWaitingProvider = "smarthr"
+	ImportWaitingProviderUnknown ImportWaitingProvider = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the ImportWaitingProvider enum.
+func (e ImportWaitingProvider) Valid() bool {
+	switch e {
+	case ImportWaitingProviderJobkan:
+		return true
+	case ImportWaitingProviderSmarthr:
+		return true
+	case ImportWaitingProviderUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MeAuth.
 const (
 	Session MeAuth = "session"
@@ -552,6 +573,9 @@ type Import struct {
 	StartedBy string       `json:"started_by"`
 	Status    ImportStatus `json:"status"`
 	Total     Count        `json:"total"`
+
+	// Waiting What a running import is waiting for between two runs: a provider that cannot be reached (5xx, rate limited, no answer). Null when it is not waiting. After HRBRIDGE_IMPORT_GIVE_UP_AFTER (15 minutes) of waiting the import ends failed, every remaining employee failed with the cause.
+	Waiting *ImportWaiting `json:"waiting,omitempty"`
 }
 
 // ImportIntegration defines model for Import.Integration.
@@ -613,6 +637,23 @@ type ImportResultPage struct {
 
 // ImportStatus defines model for ImportStatus.
 type ImportStatus string
+
+// ImportWaiting What a running import is waiting for between two runs: a provider that cannot be reached (5xx, rate limited, no answer). Null when it is not waiting. After HRBRIDGE_IMPORT_GIVE_UP_AFTER (15 minutes) of waiting the import ends failed, every remaining employee failed with the cause.
+type ImportWaiting struct {
+	// Message The cause in words for administrators (Japanese)
+	Message       string                `json:"message"`
+	NextAttemptAt time.Time             `json:"next_attempt_at"`
+	Provider      ImportWaitingProvider `json:"provider"`
+
+	// ReasonCode The cause's code, e.g. smarthr.internal_server_error
+	ReasonCode string `json:"reason_code"`
+
+	// Since When the provider was first found unreachable
+	Since time.Time `json:"since"`
+}
+
+// ImportWaitingProvider defines model for ImportWaiting.Provider.
+type ImportWaitingProvider string
 
 // LoginRequest defines model for LoginRequest.
 type LoginRequest struct {
@@ -785,7 +826,7 @@ type ListDiffsParams struct {
 	// Cursor The `next_cursor` of the previous page
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Refresh Fetch both providers again instead of reusing the recent snapshot
+	// Refresh Fetch both providers again instead of reusing the recent snapshot. Needs the `import` permission (403 otherwise). Refreshes are shared by every caller and instance: one within HRBRIDGE_DIFF_REFRESH_COOLDOWN (30 s) of the last refresh of the direction reuses it (`generated_at` unchanged, header `Hrbridge-Refresh: coalesced`, and `Hrbridge-Refresh-Next` says when a new one is possible); a fresh one answers `Hrbridge-Refresh: fresh`. A caller asking for refreshes more often than HRBRIDGE_DIFF_REFRESH_PER_CALLER (10 s) is answered 429 with `Retry-After`.
 	Refresh *bool `form:"refresh,omitempty" json:"refresh,omitempty"`
 }
 
@@ -4462,111 +4503,120 @@ func (sh *strictHandler) GetOpenAPISpec(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17b1vJdfhXGdzfD7CIXlGy5d1kqb+0Wjtxsn5AUpouLIMc3nvIO6vLmeuZuaIZQ0DWRtMgaZsAaVI0",
-	"+SdpkzZIkUVfaJo2TT+M4HX2WxTzuO8heSnTWntr/7ErkfM4c+a855yjx17AJgmjQKXweo+9BHM8AQlc",
-	"/7afcsG4+ikEEXCSSMKo1/OOIkADCo9kP9AjBoiNkIwAJRxOCUsFSvAYPN8javTDFPjM8z2KJ+D1PDPF",
-	"8z0RRDDBavUJfvQ+0LGMvN5b29u+J2eJGikkJ3TsnZ353q3wHlZfPzZLJuqXfEUSer7H4WFKOIReT/IU",
-	"yquPGJ9g6fW8NNUjS7vtvO3a7H0yITLfqwZ+rL8srx/CCKexVLD7xWaEyp1rZjcySSde75o62YRQ89vV",
-	"fGNCJYyBe2dqaw4iYVSARv+7OPwSljDFM/VbwKgEquHCSRKTAKvb2Eo4G8Yw+aMPhbqaxyW4/j+Hkdfz",
-	"/t9WccVb5luxdc/MMptWL3cPJZydkhA4GmESQ7iLBiFITOIBEngm0DQiQYQwDdE0mnlnvoLzAB6mIORl",
-	"wqmIkJttERFogmOFewgR4wijnJDVd4Se4piECtZ9RkcxCT4DSAVLeQAKHMokIhRhJCSWgGSEJcJxzKYC",
-	"yYgIBeZNxockDIFeJpyHZEwhRIT6aJhKDaYGC0K0wVkMPpLsBCgSAUtAoXn/8OBmR4F7h8mbLKXhZUJ7",
-	"hyGRBlGOWQVHNvwy2YUi4Jxxtf0RY7cxnVlmEJdKY4yhCaazjCXELuIg+QzhkWICJZzH5BQokmSiJHME",
-	"OLRS/kCN29xT45qi/hACRkOBJENTXBN882XdF9++XpF22y5pd+Z7X6M4lRHj5Btw2bSjJQISIARhVBGz",
-	"pm1PA5VwFoAQeBjDZyjRphDHm1amKX4kUiALCgowVew5BISDABIJodZcdhMFw15CjvSJlFbnLAEuiVEr",
-	"AQcsIexjWbnEEEvYtNRRUpFvX2+oSD9fYjirLAETTOLq9GtvuebDo4RwECuAQNM4Nvdh1HtjSRKurut9",
-	"L8ZC9lOxEjaWgmIshYpZc9Vh1vhewmFEHrntqxHhQqIgwhwHyh7LTCxNpkoSIw4BG1MiAGm+LCPdtRmH",
-	"U3ay3oNqRaBpikiYiGWkf6iGq3kT/OiWmXBNCwn7S2ETYc7xzDMGUWbW3Td2nkZuvrVfpuYKXT7IF2PD",
-	"DyGQat+MJ/b1MM3PYUgU0nF8r8QjIxwL8Gts8xJodh6hTAjNf798tPteSsnDFOzXCvb6TVQvYTmqNW/i",
-	"OL478nr3F0Oby60zvy64ZCbPmtwiIOAgd5GI2JQiRuMZioBDnS2cvkX5YGaL5oEelI50T/k2DamaX0Wr",
-	"OymdsnQtZefHsoDvlfwsl6+0hMjqLKQ3qi7qvL40JPLGqdV61ZPiwCC+fg/QHXfRIGZjQrsiDQKAEMKB",
-	"n31knAn1O05IXyO6a/lVfRgwSkGv3E2TMPuUTBLGZVdIzNUn1ft0C1UcyHk+ayqAXxEINpWe8hE2wvSK",
-	"QIqefW0ERGC/RpITCJEyza0fhPQ52qi3NWhY43HNF1GVyy7u7WJakCQuKbRUfEnMxyBrU3cuQJQKRktV",
-	"2f1VkLiYQtfCjwW9v6IcmTmuB4CtvQlUmdb3vQkRgtBxHyZJzGYAfZpOhqBQGKbGWgXHdymd4CSB0H41",
-	"ASr7etPsXvscRqkA0R/GmJ7oYI62mfunOE6hBGNBEPs5DzusTkZHZJxyowuqvHlT6VuUUklihCnCoXIc",
-	"hORYMo4EPgWhGVOAlISOBdoQmIZD9gjZ0ItAmGvuDtEEMJ1GJIaOlwM4ZCwGrGVt7bDtCeRGPvFolsBt",
-	"nCT2zCWl6qKVD9nwBDvQoWRgyuMW0S/fC2KiADa8vUSf5aONRuwLw6BNTGjR1xKEGslmsJcXKUPpgsFF",
-	"0mKCuYy4S8Mo98voiPknGGIB2QFcmiiSMhG9rS0JFFPZtbt1P0y2cEJqqqTFqfPt/CZ8rtNZLbZOezEV",
-	"0B+mglC1e2Y8Vo9+ADg0sTlOJKBDdegvH1wRKJundZ1AG+dPf3D+5D/On/7F+ZPfqv8+/d350592EKFC",
-	"qiXYCMUwxrEZ7uClGnayu8wp3sFrrgP4ZcEwR+5ZmXIEQh6A0KHWOsUUbLbE99aBzf0IgpMaBa4wb9nR",
-	"Fx/ja5ouVnU+Pju5tQKUC4TaEpdmoYhrN9cImyZHvA8jiVgq0QlAYhWJZBxC6zQ4BMGiDX1Pc9ZdGs+s",
-	"b7REli6EfkXJukSKrnJVJRG2Cs7MhBdHWVl4vwjG8nWcItglL1+SIHMzfUrl4kjp1W3zb3Gw1PfeI6OR",
-	"4tem6AuJSGI86zuCCTtOA6FuC7aJVI0IxGF7qXNTDVcg1yVNU9CMCB0DTzihDt7djzAdg0DTCCgCIiPg",
-	"SJAQrgikdsWKIrU5KlCgh+4iATRERKIhDk7QlMhIU6/xI2vu47UvOsNkmX3dLl5Rs8vPHtT1eL5mv/Dp",
-	"qvhu42sJiWW6FO8K5Ydm5JnvTTGnyl5u4nUvPCWC8RmiTIJAjOqHJ5RRBtrA8RTPBEo4CKDSR6lIcRzP",
-	"1Ag563TRHlKLQ1hMCTA9pkKSOEbDDN8Q7mrs1wz6iKWx8qbZiYly+kgwPe7w3h4KGZgXMr13DIFERB5T",
-	"ZdLEREih7pbQ0qUibUAo/iKMdo8Vw7aiUYWrrxsMLaPSmohwOFplHswvq0rcOROVLsYlNBRcbpc2JLzw",
-	"rhYfLRt45ntjoMBfNByxmjedC6uX7Uv7nkgnE8xnrRjDDq1fZ4HWGrKK1f3WbnqJAxtc9+w3Hz/79rfO",
-	"P/rV+Ud/7aPstyfnT77jo09+9E9/+PvvPf+b//r0z//FR8++96PzJ9/5w+9/d/7ko/OPfn/+0U/On/xA",
-	"aSLr8qfUiDvta+U/UZhae1q/cLs89DIemi66Xam3TOKlJkwSlN7SW01QALYdK5nEcevRBULazaiRQCt8",
-	"ZjDNu/ZMmDhCHyGsII321XDFOSCElQO1cAnjKAGWxOArUfgVnGAKAtCG9nspnhA6NpHMR0RI9cvzn//+",
-	"2Q9+9vyHv3r2vd90GkHUpa6vPkAB0BIE7NvjVoH+ejRDmBb6gohMheChsjQ3hFSMvosoTJHaUKAJnukX",
-	"zjCEUOsIYwiLTIOIiE2PqTqohUx5rVhPVsefoZBpTXJC2bTTO6abaCDIhMSY1+Nhgx7CFRYs4JxGTEAF",
-	"gQgepjgW+jQZgk3I7JiifOIVpVYDQDHgUI34BnAmtGceg5TAUYAF6LgVGVNtWm9YZx0NtrevXtsZ6MFf",
-	"0UaoWnigPvPRAHa2t813gxvqx04PJcAjnNnpeALqA8EoSmkIHGHKtOFkjtpFt7TaVDCZEKtQq2ON9wz4",
-	"Xa1lBaJwChxNsAwi5S+RGKiMZ0bJZrJoDkrniJ+SBssWMHZ2X7J+YXvbn9SHDae6WM7t3K7mCNndAyfR",
-	"Guyj8ye/PX/yP+dPn54//eHzX3787Nu/QBtTxk/6J4SGHWTZY76R/47+tzj7q3gNrCVgWKL49Cd/9vyv",
-	"fvnsv//2kz/9LrJ2xkrvhu4nvPLxXXxdWPKL1EUzOBfjIcTzXrYhDq+IQm6ZsS2edjIMLXU97qiBhcJx",
-	"vBfqlKErwngPvs1pUzKJEynrHq5TRvoei0P36kYaZKujDWXFoJHOSytzmVMSr/Z6YG8xw6CCKNdb9nrm",
-	"3uodi82MD3UuhF1Q2+XZL5Harc8crrDne0nEqPr/kHAZ9XVoqzIst4VNcoiLjY1AcunN1KalLrpwM3vf",
-	"jF3T49uFDO1QIaKtwTJSDlG03vDwBR//lATi2C2VnfelE8v6bNRitzZ+LV9zlDxb0iQnNbnTvu/afJpU",
-	"AEcb9um3/B7csYmZ4gRCzbyNLBvn2287R90QbeGqr2Ltul5Py5foVzyanP/MFpZM/Yy5KuiqZdOU7qZK",
-	"sC6RUmHDeTln7dlDv7i3Hi5OSJKsMH5VdyF/zbnYFWWnL5bxKy5HBn5+7vkIvmF1x4XeDxbG/JZE2Wtx",
-	"unocbRXToxk/KS8+/+zreOi3uuYVfeQ30JWS6Ve44osprewuVsVgTocVTF7NQ9nzUvpW1zd1VM6VdMVR",
-	"FqHW/X6IG16J4dmcZdXlKcHp0oeWkfsXCZJnluriIPmlxPhNGnvvcYO23dGMpeuV4hfVF711xBtehv3U",
-	"TnUbEspU96qhYdzQyzXqye5hGQ2vTxhannilRWIRUs3482EKqVaZPKXUvDLmSYfKLcFcEhzHs75Vqblu",
-	"9b0A0wCqarYggvfZmNCLSWDj4VwoIT7BQkwZD52PQ6vpVrNjvqALp7cdlINTU19XtZe/zKbmaSirS5hi",
-	"gdRQoFJnloXlSJAppsher53ofQEcXcy94Sxe6pUdqDGVxGqHT29dAzMGbZhSqBIqdBkJjWedtg9Q7rzs",
-	"5RnwGcL0yXxzca5bvsMkGVnImvc9ZOHMQW3bLyed9YKuqeb9fqvJS6X7CTH1aRm12sUzRTLH08Vr1TCS",
-	"yLiNAnddu4Y/W8I397c0S7ZMA+vQGBWaevmveylVN3BBv9ihYPIVXbgqFQ/Wcupu7qN3rr/1BWQrvpB5",
-	"yFeL10zweQ/8c82t9pi30N3Iag0bRnfTzhZSKbo29lfZ9pkfxn6rGsPediaquEjcndZqPnjswSM8SWIN",
-	"+5ClspflG6+WnpnlLlv2sOdZcM83MnO3eocxKyRm/QULOPjIJJfqqvBu7n4MfDRQHNnNnZD7Ow+69Vem",
-	"5Yd6Eas5h3yx5VxNZmycv+IQrpq3NIehS+SxwvF8j520SNhiJ0sOXDHYSwogARoaw7FlfKYvJNbE1YjS",
-	"FCAfWHMj20Snvni+d0pgOudRzNgBpTlaQmXaz+0RCwhSTuTsUEkHq9ABc+BH7oS+PYr27t2y9dv2uPZ5",
-	"cAsnZFN/IbLqXo1uvVyR+BtJmWhBYYy8fcZOiOO56l3OpgJ4Vli7i1Iq8AjQBGTEQoFwLBiiACEa/Mnm",
-	"/uHBzU0N8SBrFhGYdfN2CxEfchKOoV8yLq2gS8hXYWbqaAkdsaxSF5uEhNp8daM8tucQva2tMZFROuwG",
-	"bLKVjcl/8BqluV/VeZD5ozCHgPFQIEKRkJCgIcgpAM3SrfXrrM6u/ofzpz86f/KP50//9dl3f/7JN3/6",
-	"/OOfPf/+t9CGeVjs6Pf7IZMRyiWJ6B7TY7rP6KmyKxkVPfSVw7t3bNo25oAExSfQD7CAXV3NbT5VSmpn",
-	"Z+cd9LWj/V2kqNh8Pvjggw8+2Lx9e/O99wbdY3rjFPjMVKwjot+wc+02mFfcPEAhC9IJUNlF7+scLIlP",
-	"AA10Kwz7FG0bgZhELQ4y5RQNHmvN5qOSCj4boI1q6xAikH4fw9LkLNCwo1GwVzGtewijYZW20Mbg3t3D",
-	"I03AW6dXt5QhvKVrtAZIgDTP4YM6AQ2QIbHdY1ojTbWdIU09sUKeyNTLFwmF5mXPviEUmwSCj7IdOv4x",
-	"ZVyhuGA9LNBgz5a823O9qxkNHafb2zuBHqV/hEEX3cBBhJRw1kOvCDR4tJkA1wU/6iSGJqYRNjlyCnbR",
-	"Q4MkHcYkUCopP/MGpjMkdH+HTUL1o0fHRwMlaQZowwgn3+Tp+aaBhoE3P68Zeky1+9PJK/PUygsmZYPM",
-	"LDVmoIdrgKppgcq1MtB2TH5BTAKgAkq8rBxwTkCajKzV2NmaJbk8UHeixDJwYTj8ane7u62VTgIUJ8Tr",
-	"eTvd7e6O9qVlpEVsWVT2Hnu2+C2/oFuh1/MUg2TVncIEIvKOOnNSSYshW6b1zJm/dKBtzXP2oNYz5tr2",
-	"9oKWBau1KqgUvLo7xdikG4MTtGHyRWQEhNvset0e5LoByrVXDvxWqYuMnnJ1+ZRK+wg9aWf5pKK1ippx",
-	"7Z3lM+ptPTQibM+fZXOLdg+lXEUvFwjCvCzamLbyB3xP4rHQpoN17Ms8r/SetijOfC9hwkF/puA6ry82",
-	"thII+a7199dKGbaQ/qxqk+VZzxW6vPqSdg/ntdKwnRK0NCJSWILMS8RNx5hXmTSvtdmm3KvksyNocxUV",
-	"XbdbRjoR5dJ8QrOgolm1NdGf+WUZvPWYhGfGBI3BlFRVeeFAt7wo8cJqwtg2HXPI2OuuwjvdXuMVpykD",
-	"+eIZeTOnz46cDDIr5LQajaQhkZtwmrW1m6+p87rv111XV8vhF2prjR1ksfNGPTfJT2kPg6SYjZX7MgUh",
-	"Ta1KhQxDIpfRYeaS6ECLU2G/b7tKvAw9XXnMaqWl10eRt2Fhj7ldW9JvXDnlNSp3y7pO1tHVxZmlTmWH",
-	"IDfnBR6O3M7expelTO7SeNYxfqrTUxPzulFe337H0SHy7DJ55lI5wEaVvN79B2V+UJemOxbSEOmksKYz",
-	"vlw8G6+0yhcslQsZQ33fRvlaqlLDP/fC6QY1AYog5RyoXP0isoH6JoyHvlhJ3rJjGgrS1R+1knvYSlCU",
-	"8pGUMnUtmidLtFuxml2pFq2Sy11thJpT5dFQLHUMw7ZLJCLrlOiEhyj3wdkLsf2raEu4hjBiHJaCpLun",
-	"rAOk18nqKeUFLrR4Mip/Y+w05cmn3/y7T77/n8/++Ref/Prf0EYpvQ5FREjGZ525FlCG1qaM0U8YS2IU",
-	"t7Ka7JpUqV8ih8RwQp6DksUXda3TCcxswLlUAJXXe2tWMSZEwSu3QpgkTAINZptfhdnC7tELmlE0y8cN",
-	"sa/fjqvmhbYy5K6teXMng9neo7vlcmwikMnNsln1RKgruiIQYB4T4Hbcqx4Y3G7BjHkz6UsP17y1fa0V",
-	"4rL+4S8uJgwVWKM9hkCWiv9FVpE/xMHJmOvgQRspQTLKKgyRPKbjtEa+BHKe1LhwLGf7EhjlqGhB8SY+",
-	"tAZivEtzcaOVQUxOASWcjTkIsYKCqhPelkkNne+T7Ovv106DlyGsDeixUe1WSVkhjWOFjhkKGYXO541C",
-	"VxfknwlJH0qWlNVo0be9KJmnaBSTcSRfSLhuNcKiVTrRj856jFLlA/1TL2euQWF9WY2AhU5QsPEcyQFP",
-	"UBAzAaJ0BnsooKHoen6NqQ71JFtXcrFYbHvxLuGRNCjYNMBWeauSuHf9i2994W1X4pXzrwBolNk130j5",
-	"dbAE8FPgm0Lh1RBtvaHTFZETpm0fSgyRvYgO4DpfrE1I5MCOvCi1+rqreKwLaozf0TL40SpjtFqoUsnV",
-	"bWaLCjnT+REjxife6xkGKNXFqEvVjB6I0/Xwdx5KsNShE15AJ1OZT5Qc3D/84zecvw7Ovwd8s5RspzG+",
-	"q9BrBMDAOJ4ou+LBi7G7tM2QnBaf/usor6XBp5wOCtPPqePxmph1e6UrMOmCRBTKyzaWL3KuVzbsinCd",
-	"2DIltFtBpQv3PD+61Kv7JUrm0i5zKDRr6v1/41W5uJtSN3MTgf3DL3/97OMfd3Ztyox5AjUJdSa8CZWg",
-	"SqkMekH4NXVc/r20fvnrD1g22h1f8uNzC7rDp7oFcJn63qSCrcNqx6dgHiibtL6LcJYRFldbDOtcMdNi",
-	"2Px9gbakXsq2WCwMt6St6HXr+SMQly4TSx3NHVT69QhLBMobz/8gI6ZiCjwjo8+1sOQz+5pTZlOEx5hQ",
-	"IU3NRIYWgTY++ctfPP/3H58//ZbuZv/tzrrIJySj0WJP8D09YuWn8fkPTis8lTdrVEx+pYxAADJ+Iwi0",
-	"YV7QlFxQiHmJLme1/3DhcF5v4XBWD1NpuMi4LnVAG7aq33Qk7Mx5CX84L5vnqrOGbuU/86qXWVAlufTv",
-	"vLZ3mhtouQkyiOrUr5mi/JcbOKQi6wHKIdBxKYoTETE5B2ccRhxE5D6wbXbQqMN7mS593gV5cd1BBEix",
-	"6C4aWNExQKaxlf5qGrHYpJF9Lh/+L/8R0FSP2b9kW7RIzTPsNevnQlrmrRB9JHQ7cDScVVqprmjQKilt",
-	"GuDM82pug3fpKY1HpWSsVJgy19cg16/il1RLwxr98NiUAu+smFpGS70CFuvQO5WRrXSpreMvy6tmnfDr",
-	"FcVs9GpYKPqq2H2T2NSGrq+IKtrmJjZVkbsKnWcxRdO1wu1q3Mb8pHzZB4aSX72Ehmq3jzkRxlpHkDfB",
-	"7xelW0UeCFcQi7BAVt5diERtTWt3hifxIvV5NwG6d+/WYQLBano0W3jRQ0uLZxZFUBaGvOb8lcmCP4qI",
-	"KKAqbmICEi/Kd68u+bjeQeH+A6V/Kt0b7j9QbC3086crJ1JDYr72EYcYS3IK+k+0R8B1xJBIxFMq0EbM",
-	"Ahz7yjIbK4+AceU3hKkJy+CYnGiX0NRS20J6Tx1FmWOc4tha/woee15X7v0moX6WgG6a3BcVroXO1kZD",
-	"06dRl24brZezTzdcsVK1tPbJO8WyZcuxubpNXtczl6e6llbNU4YbK9JNnCQ1BZzPq+tl12nz2qIybkJr",
-	"iTiMS0Ylx/oP4QiIR8UkTXlnD87+NwAA//8=",
+	"7D39bxvJdf/Kw7aASXRFyZZ9yUk/6XTynRN/QdLlerANcrj7SM5pObOemRXNGAJyNpoGSdsESJOiyS9J",
+	"m7RBihz6haZp0/SPEXxO/otiPvaTS3Ipyzr76vvhLJKzM2/evO957+1jL+DjmDNkSnpbj72YCDJGhcJ8",
+	"2k2E5EL/FaIMBI0V5czb8g5HCD2Gj1Q3MCN6wAegRgixwGPKEwkxGaLne1SPfpigmHq+x8gYvS3PPuL5",
+	"ngxGOCZ69jF5dBPZUI28rWsbG76nprEeKZWgbOidnPjejfAu0T8/tlPG+kM2Iw093xP4MKECQ29LiQSL",
+	"sw+4GBPlbXlJYkYWVtt8q26xm3RMVbZWBfzI/FicP8QBSSKlYffzxShTm1fsanScjL2tK3pnY8rsp8vZ",
+	"wpQpHKLwTvTSAmXMmUSD/ndI+B5ROCFT/SngTCEzcJE4jmhA9Gmsx4L3Ixz/ycdSH83jAlx/LHDgbXl/",
+	"tJ4f8br9Va7ftU/ZRcuHuwOx4Mc0RAEDQiMMt6EXoiI06oEkUwmTEQ1GQFgIk9HUO/E1nPv4MEGpLhJO",
+	"TYTCLgtUwphEGvcYAhdAICNk/RtlxySioYZ1l7NBRIPPAVLJExGgBodxBZQBAamIQlAjooBEEZ9IUCMq",
+	"NZjXuejTMER2kXAe0CHDECjzoZ8oA6YBC0NoCR6hD4ofIQMZ8Bg1mncP9q+3Nbi3ubrOExZeJLS3Ocgk",
+	"GGWY1XCkwy+SXRigEFzo5Q85v0XY1DGDvFAa4xzGhE1TlpDbIFCJKZCBZgItnIf0GBkoOtaSeYQkdFJ+",
+	"X49b29HjZkX9AQachRIUhwmpCL75su7Lb10tSbuNOml34nsfMJKoERf063jRtGMkAkiUknKmidnQtmeA",
+	"igUPUErSj/BzlGgTjKI1J9M0P1IlwYECAWGaPfsIJAgwVhgazeUW0TDsxPTQ7EhrdcFjFIpatRIIJArD",
+	"LlGlQwyJwjVHHQUV+dbVGRXpZ1P0p6UpcExoVH78yrW65/FRTAXKFUBgSRTZ87DqfWZKGq6u630vIlJ1",
+	"E7kSNpaCYi2Fkllzucas8b1Y4IA+qrevBlRIBcGICBJoeyw1sQyZakkMAgM+ZFQiGL4sIr1uMYHH/Oh8",
+	"N2oUgaEpqnAsl5H+gR6unxuTRzfsA1eMkHAfcpuICEGmnjWIUrPunrXzDHKzpf0iNZfo8kE2Ge9/jIHS",
+	"66Y8sWuGGX4OQ6qRTqK7BR4ZkEiiX2Gbl0Cz8whlTFn2+eLR7nsJow8TdD9r2KsnUT6E5ag2vEmi6M7A",
+	"27q3GNpMbp34VcGlUnk2yy0SA4FqG+SITxhwFk1hhAKrbFHrWxQ3ZpeY3dCDwpbuat9mRqpmR9HoTAq7",
+	"LBxL0flxLOB7BT+rzldaQmRVFjILlSetPb4kpGrv2Gm98k5JYBFfPQfsDDvQi/iQso5MggAxxLDnp19Z",
+	"Z0J/JjHtGkR3HL/qLwPOGJqZO0kcpt/SccyF6khFhP6mfJ71QpUEap7PmkgUlyTgmtZTPhArTC9J0PTs",
+	"GyNghO5nUIJiCNo0d34QmH00UW/noGGtxzVfRJUOOz+3s2lBGtdJoaXiSxExRFV5dPMMRKlhdFSVnl8J",
+	"iYsp9Fz4Maf3V5QjU8d1H4mzN5Fp0/qeN6ZSUjbs4jiO+BSxy5JxHzUKw8Raq1jzW8LGJI4xdD+Nkamu",
+	"WTQ9167AQSJRdvsRYUcmmGNs5u4xiRIswJgTxG7GwzVWJ2cDOkyE1QVl3ryu9S0kTNEICAMSasdBKkEU",
+	"FyDJMUrDmBKVomwooSUJC/v8EbjQiwQiDHeHMEbCJiMaYdvLAOxzHiExsray2eYEspc9eDiN8RaJY7fn",
+	"glKto5WPef+I1KBDy8BERA2iX74XRFQDbHl7iT7LRluN2JWWQWcxYURfQxAqJJvCXpykCGUdDHUkLcdE",
+	"qJGo0zDa/bI6Yv4O+kRiuoE6TTRSKpZb6+sKGWGq41brfByvk5hWVEmDXWfL+bPw1e3OabHztBcTid1+",
+	"IinTq6fGY3nr+0hCG5sTVCEc6E2/v39JQvqc0XUSWqdPv3/65D9Pn/7l6ZPf6P8//e3p05+0gTKp9BR8",
+	"ABEOSWSH1/BSBTvpWWYUX8NrdRvwi4JhjtxzMuUQpdpHaUKtVYrJ2WyJ720Cm7sjDI4qFLjCc8u2vngb",
+	"Hxi6WNX5+Pzk1gpQLhBqS1yahSKu2bNW2MxyxE0cKOCJgiPE2CkSxQWGzmmoEQSLFvQ9w1l3WDR1vtES",
+	"WboQ+hUl6xIpuspRFUTYKjizD7w4yorC+0Uwls1TK4Lr5OVLEmT1TJ8wtThSennD/rc4WOp779LBQPPr",
+	"rOgLqYwjMu3WBBM2aw2Eqi3YJFI1oBiFzaXOdT1cg1yVNLOCZkDZEEUsKKvh3d0RYUOUMBkhA6RqhAIk",
+	"DfGSBL0q0RRpzFEJgRm6DRJZCFRBnwRHMKFqZKjX+pEV9/HKl2vDZKl93SxeUbHLTx5U9Xg2Zzf36cr4",
+	"buJrSUVUshTvGuUHduSJ702IYNpensXrTnhMJRdTYFyhBM7MxROklAEtEk3IVEIsUCJTPiQyIVE01SPU",
+	"tN2BHdCTY5g/EhB2n0lFowj6Kb4x3DbYrxj0I55E2pvmRzbK6YPkZtzB3R0IOdobMrN2hIECqu4zbdJE",
+	"VCqpz5aywqGCMSA0f1HOOvc1wzaiUY2rDy2GllFpRUTUOFpFHswOq0zcGRMVDqZOaGi46l3akIrcu1q8",
+	"tXTgie8NkaF40XDEat50Jqxeti/tezIZj4mYNmIMN7R6nDlaK8jKZ/cbu+kFDpzhume//vTZt755+skv",
+	"Tz/5Gx/ST09On3zbh89++M+//4fvPv/b//7DX/yrD8+++8PTJ9/+/e9+e/rkk9NPfnf6yY9Pn3xfayLn",
+	"8ifMijvja2V/MZw4e9rccNd56EU8zLrobqatZRIvsWGSoHCX3ugBDWDTsYorEjUenSOk2RMVEmiEzxSm",
+	"eceeCpOa0EeIK0ijXT1ccw5K6eRAJVzCBcTI4wh9LQq/QmLCUCK0jN/LyJiyoY1kPqJS6Q/Pf/a7Z9//",
+	"6fMf/PLZd3/dngmiLnV9zQZygJYgYNdttwz0h6MpEJbrCypTFUL62tJsSaUZfRsYTkAvKGFMpuaGMwwx",
+	"NDrCGsIy1SByxCf3md6og0x7rcQ8rLc/hZAbTXLE+KS9dZ+tQU/SMY2IqMbDeltASiyYwzkZcYklBAI+",
+	"TEgkzW5SBNuQ2X0G2YOXtFoNECIkoR7xdRRcGs88QqVQQEAkmrgVHTJjWrecsw69jY3LVzZ7ZvBXjBGq",
+	"J+7p73zo4ebGhv2tt6f/bG9BjGJEUjudjFF/ITmDhIUogDBuDCe71Q7cMGpTw2RDrFLPTgzeU+C3jZaV",
+	"wPAYBYyJCkbaX6IRMhVNrZJNZdEclM4RPwUNlk5g7eyu4t3c9nZ/6S9nnOp8unrndjVHyK0e1BKtxT6c",
+	"PvnN6ZP/PX369PTpD57/4tNn3/o5tCZcHHWPKAvb4NhjvpH/tvlvcfZXfhtYScBwRPGHH//587/+xbP/",
+	"+bvP/uw74OyMle4N66/wituv4+vckl+kLmaDcxHpYzTvZhuj8JLM5ZYd2+BqJ8XQUtfjth6YK5ya+0KT",
+	"MnRJWu/BdzltWiYJqlTVw62Vkb7Ho7B+disN0tmhpa0YGJi8tCKX1Uri1W4P3CmmGNQQZXrLHc/cU73t",
+	"sJnyocmFcBMauzz9MNKrdXmNK+z5XjziTP/bp0KNuia0VRqW2cI2OaSOja1AqtObiUtLXXTg9uldO/ac",
+	"Lt/OZGiHGhFNDZaBdohG5xsePuPln5ZAgtRL5drzMollXT5osFoTv1acc5Q8ndImJ81yp7vfdfk0iUQB",
+	"LXf1W7wPbrvETHmEoWHemSyb2rvfZo66JdrcVV/N2p0QqpymW77Ih25w7a1r8fD9kieU8a0FzZG3nzJl",
+	"Cc2VLJzCmZYJvU4Uldh3Xq5ac7YyN/WNh8sjGscrjF/Vzchugc7mlqS7z6fxS65KCn627/kI3nM650z3",
+	"DgtjhUui85X4XjX+torJMht3KU4+f+/nkSDgdNQrmhxgoSsk4a9wxGdTdulZrIrBjA5LmLychcDnpQKu",
+	"rqeqqJwr6fKtLEJt/b0jmfFmLM9mLKsPTwvOOj3qGLl7luB6auEuDq5fyN2ATX/fejxD2/VRkKXzFeIe",
+	"5ZvA84hTvAy7q5nKtySUqvxVQ8pkRi9XqCc9h2U0fH7C0PHEKy0S81Bsyp8PE0yMyhQJY/Z2MktW1O4M",
+	"EYqSKJp2nUrNdKvvBYQFWFazVSfmw9wyq4a/TCahWzS9ujBBMPOEsTD7qCaIDNSE65FyC0hejGWs0Tzv",
+	"XyAxQZnWtUePfBBEIZjSNAx9YBwIkxMU7Q7c1r6nuT9zIR2u0jU7YIo+4P39d/ZvvPveXvfGrbt39g+7",
+	"79342l73g7vdneuHe/vQunwNxpQlCmVbG80pwIUbGGShdEmSPuAxiikI7e6ZrWaRNJdFmd3JBSSR2PH8",
+	"JXJjbhj0MJ0DKIMJFxoG7WMXL5sktNIwQ3t5xo+jKqIUjmP1Ih5kempFyqu5WU7YEeOTeV6WuTSsD0xl",
+	"ezc3oSH6YGK/aY6TVnaCkagrURyj6FrR0CDCIikLaoO3yFyBp6PGCZGuRGHAExZCwgxBmmP0z4KzCptn",
+	"CCwjIhfuKayzZ1YnDW7yIWVns49s3OJMZS4xkVITZu2V72qWr10xm7Buj7dq5DpJbNVs+Tjf5xN74ZtW",
+	"G+nT1EORKZMvGhbju7ZEKs1JqaXVF8DR2YIWgkdLYy37ekypXKImUuccfjsGWrbAsYAKUxzGomm76bVy",
+	"fbXF8rqWFGFmZ749uLpTvs0VHTjIZs+7z8NpDbVtvJwk9TMGnIzS6DZ6eKntdURt1WlKrW7y1MybJ1nP",
+	"1f5TVEVNzOu6Yzfwp1P49vyW5r4XaeA87LkSTb38O3ujK84YEqkz/7IZ63BVKAmuZMpe34W3r177Erg6",
+	"TrDpOXryioM8L21nrjPUHPMOur20gnjGJZ71gqUiTkcv846Knsn8y6lr5Zupjdr0szoSr7eg7BePPXxE",
+	"xnFkYO/zRG2lVQSrJV2nFQmOPdx+FpzzXuqMls8w4rnEnDFtRGo+9Uyvh04WHOj50NMc2clCBPc2H3Sq",
+	"d8dN7Mqz+7QZ5Iv92nKK8sz+S+GaVbMR5zB0gTxW2J7v8aMGaZj8aMmGS+50QQHEyELr1jWMnnalItZo",
+	"rcZQc5D3nbmRLmJ8DM/3jilO5lx1Wzug8IyRUKn2q49XSQwSQdX0QEsHp9CRCBSH9Wm6Owx27t5wXRnc",
+	"dt2l/zqJ6Zr5QaY1+wbdZro8nX+kVGwEhTXydjk/ojX2/zuCTySKtFx+GxImyQBhjGrEQwkkkhwYYgi9",
+	"P13bPdi/vmYg7qUtYAI7b9ZEZST6goZD7BaMSyfoYvpVnNrqeMoGPK2/JzbNqPK8PlERuX3IrfX1IVWj",
+	"pN8J+Hg9HZP94c0U3H/VZDdnDqrAwHiRlIFUGGfueHoFT1gIpmbiH0+f/vD0yT+dPv23Z9/52Wff+Mnz",
+	"T3/6/HvfhJZNF2ibrJw+VyPIJIns3Gf32S5nx9qu5Nq1/8rBnduuGIMIBMnIEXYDInHb9Giw32oltbm5",
+	"+TZ8cLi7DZqK7fe9jz766KO1W7fW3n2317nP9ozPbXSP9vEJg0y79ea1LOhByINkjEx14KbJrFTkCKFn",
+	"ogguwcS197HplwJVIhj0HhvN5kNBBZ/0oFVuCEQlmFtvomwmEgvbBgU7JdN6Cwj0y7QFrd7dOweHhoDX",
+	"jy+va0N43VRe9kCiskkuvSoB9cCS2PZ9ViFNvZwlTfNgiTzBdsHIQxL2vt7dDOaLBFIM0hXa/n3GhUZx",
+	"znpEQm/HNbJw+3rHMBrcTzY2NgMzyvyJvQ7skWAEWjiboZck9B6txShMGZ/eiaWJyYjYzFcNu9yCXpz0",
+	"IxpolZTtuUXYFKTp2rJGmbnKbPvQ05KmBy0rnHwbEPFtWxwLb7ZfO/Q+M+5PO6u31TMveCgdZJ/SY3pm",
+	"uAGoHH/RrpWFtm2zhiIaIJNY4GXtgAuKyuZZrsbOzizJ5IE+Ey2WUUjL4Zc7G50No3RiZCSm3pa32dno",
+	"bBpfWo2MiC2Kyq3HnitpzQ7oRuhteZpB0pptacOEWZ+sOQni+ZB121DqxF860DXcOnlQ6QR1ZWNjQSOS",
+	"1RqQlMrY6/s/uVQ6ixNo2SwwNUIqXM2Mafpz1QJVt1YG/HqhN5R55PLyR0pNYcxDm8sfyhsm6SeuvL38",
+	"iWqzHoMI18lr2bN5E5dCBrKXCQQbiExvnLQ/4HuKDKUxHZxjX+R5rfeMRXHiezGXNfRn2yhkXQOsrYRS",
+	"veP8/XOlDNce46Rsk2W1DCW6vPySVg/nNchx/U+MNKJKOoLMGj/YPlCvMmleabJMsQPR50fQ9ihKum67",
+	"iHQqiw03KEuDinbWxkR/4hdl8PpjGp5YEzRCWyhZ5oV908imwAurCWPXSrBGxl6tK6c1TXNecZqykC9+",
+	"ImvR9vmRk0VmiZxWo5EkpGoNj9NmlfM1ddbN4XXX1eUmFwu1tcEOOOy8Uc+z5Ke1h0VSxIfafZmgVPYS",
+	"q0SGIVXL6DB1SUygpVZh33S9Yl6Gni5dZjXS0udHkbdwYefIbdeow7py2mvU7pZznZyja0quC/0HD1Ct",
+	"zQs8HNY7e633lYrvsGjatn5qracm5/WYvbrxdk3f15OL5JkL5QAXVfK27j0o8oM+NNOHlIVgUjZnnfHl",
+	"4tl6pWW+4IlayBj69ybK11GVHv6FF057zAYogkQIZGr1g0gHmpOwHvpiJXnDjZlRkHVdj0uZwY0ERSFb",
+	"UCvTukmzVKZmM5ZzpvWkZXK5Y4xQu6ssGkqUiWG4JqhUpv1Pa+FxCQU1HU5XyWNoBFcfB1zgUpBMT6Tz",
+	"AOl1snoKWbsLLZ6Uyt8YO7Py5A/f+PvPvvdfz/7l55/96t+hVUh+hRGViotpe64FlKJ1VsaYK4wlMYob",
+	"aaeFilSpHqLA2HJCloOSxhdNBeMRTl3AuVDWmHVxMKxiTYicV26EOI65QhZM176K04U94Re0mJltCmGJ",
+	"/fztuHLWdiND7so5L17LYK6j8HYxxY9KsJmTrlaGSn1ElyQgERFF4ca96oHBjQbMmLWIv/BwzbWNK40Q",
+	"l74V4MXFhKUCZ7RHGKhCSw+Z9tnok+BoKEzwoImUoCll5YZIFtOptUbeQzVPapw5lrNxAYxymDeWeRMf",
+	"OgdivMMycWOUQUSPTcbpUKCUKyioKuGt28Tt+T7Jrvn93GnwIoS1BT2yqt0pKSekSaTRMYWQM2x/0Sh0",
+	"dUH+uZD0geJxUY3mb2PIG2EwGER0OFIvJFzXZ8KiZToxl85mjFblPfPXVsZcvdz6chqBSJOg4OI5SiAZ",
+	"QxBxibKwh0L6f8fzK0x1YB5yVV9ni8U2F+8KHymLgjULbJm3Sol7V7987Utv1SVe1b7bw6DMzflGyp8H",
+	"S5iShDWp8WqJttqm7ZLMCNM1BaaWyF5EBwiTL9YkJLLvRp6VWn3zroDI1G1Yv6Nh8KNRxmi5jKyUqzub",
+	"LSrV1ORHDLgYe69nGKBQtaYP1TB6II/Ph7+zUIKjDpPwkhYw6W+0HNw9+Nobzj8Pzr+LYq2QbGcwvq3R",
+	"awVAzzqekB5x78XYXbkWZ7UWn3nn0Wtp8Gmng+HkC+p4vCZm3U7hCGy6IJW58nKFjnnO9cqGXR6uk+u2",
+	"WHA9KPXWn+dHFzrwv0TJXFhlDoWmrfr/f9wq52dTeEeBjcD+/he/evbpj9rbLmXGXoHahDob3sRSUKXQ",
+	"pGBB+DWpOfy7SfXwzz9gOdPE/IIvnxvQHTk2jb2L1PcmFew8rHZyjPaCcpbWt4GkGWFRuXG4yRWzjcPt",
+	"W0Oaknoh22KxMFxXrqK3Xs8forxwmVh4T0ENlZpGAKi98ayW2tbqp2T0hRaWYupuc4psCmRIKJPK1kyk",
+	"aJHQ+uyvfv78P350+vSb5h0V32qfF/mEdDBY7Am+a0asfDU+/8Jphavy2RoVm1+pRigRrN+IElr2Bk3L",
+	"BY2Yl+hylruK5w7n1QYOZ3kzpTaqXJhSB2i5nhu2z2h7zk34w3nZPJdra+hWfnmzmWZBleTStzc3d5pn",
+	"0HIdVTCqUr9hiuL7WAQmMm28ITAwcSlGYjniqgO3EUNZLs/IOQJaVzc2wXSBnVCJ7Q7s40CgHKUpWSPT",
+	"Sb8/db5vQKLIyKUQ0nrTLeAMjZ9GWd4w5N0b16939/eu7+8dvN/dvXPn5rt3PrwNrc0NsL1CNDwRkQqE",
+	"XS/9LuMZsyk0Td1bvWLz7R5kpXp+WqbTe9+lea058Lcg4CRCGZiXxZlMsOqQtdv4SGUvrkbmWnDqzVAJ",
+	"MZeSagbSKsxByNAJZFm3oPmn14GdDEnyKG3fIjKkjrlA4ANlumaQeQi7u7ff3d25edM0WTEoM7VbVhnA",
+	"1StvO7+48ILeXmcOe7i162nb9bWYKbl8mdGbrI394hITQwyDwTb0nJboge0waH6ajHhkMwa/kDkeF3/f",
+	"awsF3avI8x7XWTGFkfKZPlZZL1sfpHmfg5YRRSG+ou+iFbLtRDbPgb2F3oVnrx4W8u4SaSuaX4O0zpIL",
+	"Wq4CnGloyicMRXvFLEJWaAux2Fy6XRrZyGxyLRuK8mq2JPz1CljPtOVYKPrK2H2Tw9aEri/JMtrm5rCV",
+	"kbsKnafhY9ugpN6rvEXEUfGw9y0lv3q5K+XGLnOCyZXmL2/uOV6UbjV5aDuzgFggEpy8OxOJuvLlzpSM",
+	"o0Xq806MbOfujYMYg9X0aDrxoju1BjdqmqAcDFl7gVem4OFwRGUOVX4SY1RkUWlDecrH1WYZ9x5o/VNq",
+	"1HHvgWZr23yvLv3VQGJ/9kFgRBQ91spauyjCBIepMh0goRXxgES+tsyG2s/gQruIYWK9JxLRI+P927J5",
+	"1zPB01tJWwA661/D4/ZbV2axRpmf1hrYt5Tkxcy5zjZGw6z7qg/dvSmjmGjcqguL66lN+KWdT1u0HGdn",
+	"d3UK5snlWc2FWbPs8JkZ2RqJ44oCzp6r6uW63WZlZEXchM4SqTEuOVOCmDeZSYwG+UOG8k4enPxfAAAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
