@@ -244,4 +244,9 @@ export const en: Record<MessageKey, string> = {
   'settings.test.employees': 'Employees: {n}',
   'settings.test.failed': 'The connection test could not be run. {detail}',
   'settings.readOnly': 'Viewers cannot change the connection settings.',
+  // issue 14: an import waiting for a provider; the shared, rate-limited reload
+  'import.waiting': '{message}. Next attempt: {time}',
+  'import.waitingCode': 'Code: {code}',
+  'selection.refreshCoalesced': 'Just reloaded: this is the latest information.',
+  'selection.refreshLimited': 'You can reload again after {time}.',
 };

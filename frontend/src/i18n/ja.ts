@@ -244,6 +244,11 @@ export const ja = {
   'settings.test.employees': '従業員数：{n}人',
   'settings.test.failed': '接続テストを実行できませんでした。{detail}',
   'settings.readOnly': '閲覧者は連携設定を変更できません。',
+  // issue 14: an import waiting for a provider; the shared, rate-limited 再取得
+  'import.waiting': '{message}。次の再試行: {time}',
+  'import.waitingCode': 'コード: {code}',
+  'selection.refreshCoalesced': '直前に再取得した情報です。',
+  'selection.refreshLimited': '再取得は{time}以降にできます。',
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -5,6 +5,7 @@ import { api, unwrap } from '../api/client';
 import { qk } from '../api/queries';
 import { DIRECTIONS, isDirection, type ImportStatus } from '../api/types';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { WaitingNotice } from '../components/WaitingNotice';
 import { ImportStatusBadge } from '../components/StatusBadge';
 import { useI18n } from '../i18n/i18n';
 
@@ -93,6 +94,7 @@ export function HistoryPage() {
                   <Td>{t(`direction.${imp.direction}`)}</Td>
                   <Td>
                     <ImportStatusBadge status={imp.status} />
+                    <WaitingNotice imp={imp} compact />
                   </Td>
                   <Td>
                     {t('history.countsText', {
