@@ -266,6 +266,27 @@ func (e ImportStatus) Valid() bool {
 	}
 }
 
+// Defines values for ImportWaitingProvider.
+const (
+	ImportWaitingProviderJobkan  ImportWaitingProvider = "jobkan"
+	ImportWaitingProviderSmarthr ImportWaitingProvider = "smarthr"
+	ImportWaitingProviderUnknown ImportWaitingProvider = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the ImportWaitingProvider enum.
+func (e ImportWaitingProvider) Valid() bool {
+	switch e {
+	case ImportWaitingProviderJobkan:
+		return true
+	case ImportWaitingProviderSmarthr:
+		return true
+	case ImportWaitingProviderUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Language.
 const (
 	En Language = "en"
@@ -636,6 +657,9 @@ type Import struct {
 	StartedBy string       `json:"started_by"`
 	Status    ImportStatus `json:"status"`
 	Total     Count        `json:"total"`
+
+	// Waiting What a running import is waiting for between two runs: a provider that cannot be reached (5xx, rate limited, no answer). Null when it is not waiting. After HRBRIDGE_IMPORT_GIVE_UP_AFTER (15 minutes) of waiting the import ends failed, every remaining employee failed with the cause.
+	Waiting *ImportWaiting `json:"waiting,omitempty"`
 }
 
 // ImportIntegration defines model for Import.Integration.
@@ -707,6 +731,23 @@ type ImportResultPage struct {
 
 // ImportStatus defines model for ImportStatus.
 type ImportStatus string
+
+// ImportWaiting What a running import is waiting for between two runs: a provider that cannot be reached (5xx, rate limited, no answer). Null when it is not waiting. After HRBRIDGE_IMPORT_GIVE_UP_AFTER (15 minutes) of waiting the import ends failed, every remaining employee failed with the cause.
+type ImportWaiting struct {
+	// Message The cause in words for administrators (Japanese)
+	Message       string                `json:"message"`
+	NextAttemptAt time.Time             `json:"next_attempt_at"`
+	Provider      ImportWaitingProvider `json:"provider"`
+
+	// ReasonCode The cause's code, e.g. smarthr.internal_server_error
+	ReasonCode string `json:"reason_code"`
+
+	// Since When the provider was first found unreachable
+	Since time.Time `json:"since"`
+}
+
+// ImportWaitingProvider defines model for ImportWaiting.Provider.
+type ImportWaitingProvider string
 
 // Language The language a user reads hrbridge in (their notifications and mail too)
 type Language string
@@ -961,7 +1002,7 @@ type ListDiffsParams struct {
 	// Cursor The `next_cursor` of the previous page
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Refresh Fetch both providers again instead of reusing the recent snapshot
+	// Refresh Fetch both providers again instead of reusing the recent snapshot. Needs the `import` permission (403 otherwise). Refreshes are shared by every caller and instance: one within HRBRIDGE_DIFF_REFRESH_COOLDOWN (30 s) of the last refresh of the direction reuses it (`generated_at` unchanged, header `Hrbridge-Refresh: coalesced`, and `Hrbridge-Refresh-Next` says when a new one is possible); a fresh one answers `Hrbridge-Refresh: fresh`. A caller asking for refreshes more often than HRBRIDGE_DIFF_REFRESH_PER_CALLER (10 s) is answered 429 with `Retry-After`.
 	Refresh *bool `form:"refresh,omitempty" json:"refresh,omitempty"`
 }
 
@@ -5647,136 +5688,145 @@ func (sh *strictHandler) SetUserPassword(ctx echo.Context, id IdPath) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H19jxvH+dhXGWwDiET2eKc3x77763yWYiWWLejOTQ2dSg53H5LjW86sZ2aPYoQDYglJg6RtAqRJ0eSf",
-	"pE1SI0WMviFpWjf9MAdZzrco5pnZN3JILk+nk+Sf9Id9JGdmZ5553t/2YRCJcSo4cK2C7YdBSiUdgwaJ",
-	"n/YyqYQ0f8WgIslSzQQPtoODEZAehwe6G+GIHhEDokdAUgnHTGSKpHQIQRgwM/qTDOQ0CANOxxBsB3ZK",
-	"EAYqGsGYmtXH9MF7wId6FGxf39oKAz1NzUilJePD4OQkDG7Fd6j5+aFdMjUfihVZHISBhE8yJiEOtrXM",
-	"oLr6QMgx1cF2kGU4svK0q2/4HvYeGzNdPGtm+wn+WF0/hgHNEm32HpYPY1xfvWKfxsbZONi+Yk42Ztx+",
-	"ulw8mHENQ5DBiXm0BJUKrgDB/zaNv001TOjUfIoE18BxXzRNExZRcxubqRT9BMbf/FiZq3lY2dc3JAyC",
-	"7eCfbZZXvGl/VZt37Cz70Prl7pJUimMWgyQDyhKId0gvBk1Z0iOKThWZjFg0IpTHZDKaBieh2edd+CQD",
-	"pS9ynwYJpX0sYYqMaWJgDzERklBSILL5jfFjmrDY7HVP8EHCohewUyUyGYHZDheaME4oUZpqIHpENaFJ",
-	"IiaK6BFTZps3heyzOAZ+kfvcZ0MOMWE8JP1M4zZxWxCTlhQJhESLI+BERSIFA+a9/bs322a77wt9U2Q8",
-	"vsjdvi+IyqJRAVmzj3z4RZILJyClkObxB0LcpnzqiEFdKI4JQcaUT3OSUDtEgpZTQgeGCAxzHrJj4ESz",
-	"seHMI6Cx4/J3zbiNXTNuntXvQyR4rIgWZEJnGN9iXvfmG9dq3G7Lx+1OwuBDTjM9EpJ9Hy4ad5AjEAVK",
-	"McENMiNuB7ipVIoIlKL9BF4gR5tAkmw4nmbokWlF3FZIRLkhzz4QGkWQaohRcrmHmD3spuwAT2SkuhQp",
-	"SM2sWIkkUA1xl+raJcZUw4bDjoqIfOPanIgMiyX609oSMKYsqU+/ct03Hx6kTIJaYws8SxJ7H1a8zy3J",
-	"4vVlfRgkVOluptaCxsqtWE2hptZc9qg1YZBKGLAHfv1qwKTSJBpRSSOjj+UqFqKp4cREQiSGnCkgSJdV",
-	"oPseJuFYHJ3vQVEQIE4xDWO1CvX3zXAzb0wf3LITriCTcB9KnYhKSaeBVYhyte6e1fMQuMWjwyo21/Dy",
-	"frGY6H8MkTbPzWliD4chPccxM0CnyZ0KjQxooiCcIZvngLOLEGXMePH54sEeBhlnn2TgfjZ7n72J+iWs",
-	"BjXSJk2SDwbB9r3luy341kk4y7h0zs/mqUVBJEHvEDUSE04ET6ZkBBJmycJrW1QPZh8xf6D7lSPdMbbN",
-	"HFctrqLRnVROWbmWqvHjSCAMKnaWz1ZagWSzJIQPqi/qvb4sZvrGsZN69ZPSyAJ+9h6gM+yQXiKGjHdU",
-	"FkUAMcS9MP/KGhPmM01ZFwHdcfRqvowE54Ard7I0zr9l41RI3VGaSvNN/T79TJVGepHNmimQlxSBDSOn",
-	"QkItM72kiMHnEJWAEbifiZYMYmJUc2cHETxHE/F2DhLWWlyLWVTtsst7O5sUZKmPC61kX5rKIeiZqVfP",
-	"gJRmjw6r8vurAXE5hp4LPZb4/pJSZG643gXq9E3gRrW+F4yZUowPuzBOEzEF6PJs3AcDwjiz2ip4fsv4",
-	"mKYpxO6nMXDdxYfm99qVMMgUqG4/ofwInTmoM3ePaZJBZY8lQuwVNOzROgUfsGEmrSyo0+ZNI29JxjVL",
-	"COWExsZwUFpSLSRR9BgUEqYCrRkfKtJSlMd98YA414siVCJ1x2QMlE9GLIF2UGywL0QCFHntzGGbI8iN",
-	"YuLBNIXbNE3dmStC1YcrH4v+EfWAw/DATCYNvF9hECXMbNjS9gp5Voy2ErGrLIHOQwJZX8MtzKBsvvfq",
-	"ItVd+vbgQ2k1plKPpE/CGPPLyojFJ+hTBfkBfJJopHWqtjc3NXDKdcc9rfNxuklTNiNKGpy6eFw4vz/f",
-	"6ZwUO099MVPQ7WeKcfP0XHmsH/0u0Nj65iTTQPbNod+9e0mRfB7KOkVap49/cfrof50+/jenj/5m/vv4",
-	"i9PHv20TxpU2S4gBSWBIEzvcQ0sz0MnvssB4D635DhBWGcMCvud4ygEofRcUulpnMaYksxW2Nzo290YQ",
-	"Hc1g4BrzVh19+TE+RLxY1/h4cXxrjV0uYWorTJqlLK7ZXMts5iniPRhoIjJNjgBSJ0i0kBA7o8HDCJY9",
-	"MAyQsj7gydTZRit46dLdr8lZV3DRda6qwsLWgZmd8OwgqzLvZ4FYsY6XBfv45XNiZH6iz7he7im9vGX/",
-	"LXeWhsE7bDAw9DrP+mKm0oROux5nwlWvgjCrCzbxVA0YJHFzrnPTDDdbnuU084xmwPgQZCoZ99Du3ojy",
-	"ISgyGQEnwPQIJFEshkuKmKdSg5GojioS4dAdooDHhGnSp9ERmTA9Quy1duSM+XjlTa+bLNevm/krZvTy",
-	"k/uzcrxYs1vadHV4N7G1lKY6Wwl3A/J9O/IkDCZUcqMvz8N1Nz5mSsgp4UKDIoJj4InkmEFaNJnQqSKp",
-	"BAVchyRTGU2SqRmhp+0O2SVmcYjLKRHlh1xpliSkn8Mb4h2E/oxCPxJZYqxpcWS9nCFRAsft39klsQAb",
-	"IcNnJxBpwvQhNypNwpRW5m4Zr1wqQQXC0BcTvHNoCLYRjhpYfc9CaBWWzrAIj6FVpcHisurIXRBR5WJ8",
-	"TMPsy2/SxkyW1tXyo+UDT8JgCBzks7oj1rOmC2b1vG3pMFDZeEzltBFhuKGz11mCdQZY5ephYzO9QoFz",
-	"VPfkr58/+fGPTj/90+mn/z4k+adHp49+EpIvf/Vfv/rjz57+h//zj3/930Py5Ge/On30k6/+/sXpo09P",
-	"P/376ae/OX30CyOJnMmfccvu0NYq/uIwcfo0Rrh9FnoVDvMmultpexXHy6ybJKrE0htNMBtsOlYLTZPG",
-	"o0uANJsxgwKN4JnvadG158zE4/qIYQ1utGeGG8oBpRwfmHGXCElSEGkCoWGF36Ep5aCAtNDu5XTM+NB6",
-	"Mh8wpc2Hp7//+5Nf/O7pL//05Gd/bc85UVeavniAckMrALDnjlvf9PdGU0J5KS+YykUI7RtNs6W0IfQd",
-	"wmFCzAMVGdMpRjjjGGKUEVYRVrkEUSMxOeTmoG5nxmqlONkcf0pigZLkiItJe/uQb5CeYmOWUDnrD+tt",
-	"E1ojwXKfk5FQUAMggU8ymig8TQ5g6zI75KSYeMmI1QhIAjQ2I74PUii0zBPQGiSJqAL0W7EhR9W65Yx1",
-	"0tvaunzlag8HfweVULNwz3wXkh5c3dqyv/VumD/b2yQFOaK5nk7HYL5QgpOMxyAJ5QIVJ3vUDrmFYtPs",
-	"ybpYlVmdItzzze+glFWEwzFIMqY6Ghl7iSXAdTK1QjbnRQtAuoD9VCRYvoDVs7tadEvd2/1lvpwzqsvl",
-	"/MbteoaQe3rkRVoLfXL66G+nj/7f6ePHp49/+fSzz5/8+A+kNRHyqHvEeNwmjjwWK/lv4b/l2V9lNHAm",
-	"AcMhxT9+86+e/rvPnvzf//jlD39KnJ6xVtzQH8KrHt9H1zekFHJ3QcTnYATEgADpLj5mEWyT3oA96NqM",
-	"nG5MNe2RViSkuXZET9TWcwVOTZWGMf5phhqd3mDjQIpxO7QrOV80ruS+qv6du4R7pPWPH/ynL3/+v7/6",
-	"7M9PPv91PjsFid5xwc0IPYJDnie3XVJWLS28ymZONILoqEujyEgJO4NUJqQJ5WbYhDLdRXd1j7QoMQrD",
-	"IcfEQPMr5t10E6pBmp+5MaTpEOxPiaBxN2aDgVsdzz0WxxAXU3t1+pqBJ+qRNbi4byp/5kdyHytQQPlW",
-	"OSMqo/lhMIuy2Dt+Krab/+anQ4Mkt/hAeCwNDJ5lEtAhqYGTQUV6mZsmI9mXLB4ajomZVCSimiZimBls",
-	"cpy9R1qTEdVkRNMUOMRtaxH0LNblv2pBYtHOsSuiSYLXllA+zIx4aPV2MVtm4z33zTYB3sMd3eDDhKlR",
-	"eMgLcYpcc8IU3lyeAYkpGBCNOItoQjQ80KSVY0hI3j04uEOs9h+WaZQokCiPD7k7TRsfqbLUMOIw57JA",
-	"uSbUcvER0DhhHCwqLIq/LnX8VQj3JAwsoOa9a94IgpcXWqd67kWXYDgEuGiQIUfLSTpZJaXLfJ3fbsdh",
-	"rFOvXMgXNavOwjhVo4Cv16y+5j9aRadaBYf1daDS67FMtZ4PZCS0D8miLCBI4kuq1PHs2AZQyaXJSjfN",
-	"+2ZgqZx7ciuQ+VxSlneHLv/X6G+Wohvok2Egkti/ukWLfHXSMhYfkkddI/FqretFWp3EyyFodlTo+O56",
-	"Ft7q+w6aOVPGvDG3IPow8g8j87Su8LgNDR2PBDf/7zOpR10MA9SGFX4Dm0jnY7VWefPZGJlL4V924Xb2",
-	"nh17TokKZ3JKxAYQTY27AeNMjc43lHbGRAmjrUnq12C992UFqhg0eFoTH6A854hivqRN5JynTpcL43IP",
-	"MwWStFyaTDV3pu2S2NURxEi8cxmJ3jyZZk5Ni7SlW3Mdz4Av06R6iWHN+1PQn32EQ9MwJ64auGYyDyt3",
-	"U0dYH0upkeGi/Nzm5IHZSY2HqyOWpmuMX9e1UkS+z3ZF+enLZcKaeybffnHuxQC+4WTHmWKtS+MjKyKS",
-	"MzGN2ZjDOmbavK+5uvjis59HUpSTNS9pQpTdXaXwaI0rPpvQyu9iXQgWeFiD5OUi7Lco/Xl9eTMLyoWc",
-	"rjzKMtD6cy3onAfH0mxBsubyDOP0yUNHyN2zBBRzTXV5QPFC4qG25Mfr5ETHa+49dJmjQpIJVcTxrrBi",
-	"A5OWAiCFAd2umrxoMhYm7iKrdsY4rbgr6naqNSVnafEFmZavjlH3PJTPZnqPpb9c71k3BknnlJoZ0suR",
-	"eBUDOD9J4hjKSy1Pythdztw+ySBDfUNmnNt0liK73dh0VGpGk2TadfpIoZiEQUR5BHUdpUSC3AflV7wL",
-	"nxW1WrcEGqvCVWaYQUuPgEnChWYDV5Jm4ws2e12IdsWJ+DHFD/6NiCHjZ5Oj1k49UwlYSpWaCBl70yHW",
-	"05DsE4sFfZd724PCNLMV5XXgvysmNhkir8QzjNsMBa7RRxVXYx+2fDDP1/KC9xlgdNaathKxlhFlgYAG",
-	"oCJZOf6uGVMrP/J4c5xRaMeQli0YroAPiy15Mm03TdPwVy+trhPLgYwnC+1l+zHjTAmZ6wN5ZpPFAr5N",
-	"vV8h6nnE7Yt46iGbredTiXJGTwly026jySvl5RGzpeU52bnFc9G8wPFCz1Vma6aTJvqkDxdx//kSob2/",
-	"lQUuVRw4Dxlcw6nnn5iTcXMDZ3TTeER2saIPVncc79+HdSVYVQwVeFJ8GS4VTW+uuvylIqnSq2Amhf/m",
-	"Hnnr2vVvEVdgTqwurF6WQNBNdM7nYT0xyIsMjJXjAuY2EwXjm2wwUJfI9a0r7dCaRvUQH2ZyxoB5gvyQ",
-	"14yfMryn6DRcI6zXa4ekFi600cIyRhja5XO7qcxy9plMZ7NVFnFkPH9zqnVYciNvMTHnP5h3GSht1M5m",
-	"N7yG6VQ1WxanOlyv5zlseZOZfbzUX/pkv3gYwAM6ThM8aF9kejuvSVuvhCevb3N82J1nCXHeyM38GeEv",
-	"StE86wAACSGxsVLsHNQp3C69kPQM6+8Uzpd7V+93lkc8r5+zwVvsfLnRWy94mTt/zRG2bm77AslRQY/C",
-	"udIsA7vMPji5Hy5wyGijyVu7rO59qTCcvjjGtDSmVRF/bweedO61iEYcNSg6EEcrLqTmC6hoQinw2Nqk",
-	"Df3mXaUpIv+c97zc8l1nDOQPwTyZIAyOGUwWJHZZLb0yB0V1rgZ6p3yoQD6X5iQxw84tC4Lt+a/nqRt+",
-	"7Uy89WsXG2jBMxZZcYbKjc0E1Srb8BGFwaCztfI4+32dBfJVHXPeZGacaUYTko8K80ZNooy59qfzdRTV",
-	"jMMzK6zroMUCv4u7zqW6rrmp87BhkGe8pP5Ds7eGroQx49VvL8+Hp5ZxsLVubGabRouDKJNMT/fNUOdQ",
-	"ACpBHvhrAXc52b1zy7V+c+TpMos3aco28AeVNwbDveJyZc3wSOsU9UfrLdsT4oh57Iq3pZgYZHfDdkjG",
-	"FR0AGYMeiVgRmihBOEBMev9iY2//7s0N3HEv7zMZ2XWLTo25s7Rb8dI5REnZd2FqW3Axl7YYCa6prWWY",
-	"mW8YkUzcOdT25uaQ6VHW70RivJmPKf4I5rp6fReNiyIiJCESMlbGmlEaUtIHPQHghRFlDBMszP7Pp49/",
-	"dfrov5w+/h9Pfvr7L3/w26ef/+7pz39EWtbEaqM91Bd6RAoFU3UO+SHfE/wYOH7eJt/Z/+B9V/FNJRDF",
-	"6RF0I6qMwcXyb43BefXq1bfIhwd7O8RgsP2+99FHH320cfv2xjvv9DqH/MYxyKmz3ximvxeWam9RX7Qe",
-	"iUWUjYHrDnkPy7c0PQLSw2RZZ+S5HqLWRpOgM8lJ7yGSXUgqVHfSI61611GmCKaLUZtbDDxuIwh2a/7G",
-	"bUJJv45bpNW788H+ASLw5vHlTZrp0Sa2d+kRBdragr1ZBOoRi2I7h3wGNc3jLGrixBp6Ettqr6xFtIlu",
-	"LqWmfEik5CB/Qjs85MbKrpIeVaS361Ir3bneRkIjh9nW1tUIR+Gf0OuQGzQaEcNTcOglRXoPNso84J7D",
-	"CbSImT7kZu9qm/TSrJ+wyFgqxZlblE+JwtaQG4yjPLKpyjTukZbVCUMrmkLbe9PutzivHXrI0SfcLpr6",
-	"mJWXTMoH2VlmTA+H25TqmiS8pPJ7bVuLPWERcAUVWjbsVjLQtphrPXJ21mrBD8ydGG0YpLIUfrmz1dlC",
-	"XT8FTlMWbAdXO1udqygV9QhZbJVVbj8MXN+c4oJuxcF2YAgkbwylbGipaMa7wAYqh2zarrUn4cqBrquv",
-	"MZZq7WavbG0t6Xa4XpfDWq8sf5NZV69jYUJaNgnaxrRsYT52Fr1mN+V7VrH5zUoDWpxyefWUWudJnHR1",
-	"9aSyK6uZceWt1TNmO4IiIFy74FVzy06RlTLHoGAIyibauRQPITFvjQ4VWmwu2lGleSP30JAzGqlQHvyz",
-	"unTRmsyqQaD02y7ecK6Y4RT3k7q6VRRM1/Dy8nN6eryoC6drsojciGnlELLoLmebzb7MqHmlyWOqbU5f",
-	"HELbq6jJup0q0JmqdvVjPI/O2lUbI/1JWOXBmw9ZfGJV0ASsxl6nhbvYLbNCC+sxY9ev3MNjr/l69mBn",
-	"zpccp+zOl88o+kC/OHSywKyh03o4ksVMb8Bx3hF/saQuWsZdgKwOZ3HmA0MMdpeuRBX75mGDYMq47STu",
-	"6pOMAmd0/vaCjvx5xz1vQ36fG2TBdvCRNijlIkD11o9tp+oN6JiZ3aPr0lB0r9PLJxj1stNbslOX1OTb",
-	"KkYbUqo1SDP3X96jG9/vdu5/8xtB0xM4gFKNG3Wdsw0crc/LtyXFjDjwtsVex122bDt9GAgJK3eS1/A9",
-	"206eq1ZY79m4VC9EOnQQeK0Iehid0VMskBIxNIbyBGMcTCpdY3gx06s4Xm78onvOqxq+51qfPg+NsJZ/",
-	"1kgfPD+MvA1LX4Sw4/pOWqcB5TG+8sAZ6c6lgh3EKu3090FvLHJxHfjdCq13tU4NxbetR8TrE1CL2N61",
-	"rbc8rzE5uUiauVAKcP7LYPve/So9mEvD12rwmGA1zrzbZ7UiYP0fdboQmV5KGOb3Jmqewyoz/GvPnG5w",
-	"6wqLMimB6/UvIh+IN2F9QcvVsVtuzJwq5hOVtaKvRoyiUghihLVXE8gTrZutWC9rW6ABuJMXfveXRTOZ",
-	"3deFqijhq+ULqxRkLdV4cix/rezM8xPb3OPJf/vDl3/+n6RVqWsiI6a0kNP2Qg0oB+s8j8EchRXesFt5",
-	"48AZrjJ7iRJSSwlF2njuycaGPEcwdaGNSpeeoikhkopVIUpauRXDOBUaeDTd+C5Ml77ibEnH1DcXqPjn",
-	"r8fVC/IaKXJXzvnhXgJzL8jZqfYMZIrYug5XzsyUuaJLigCVCQPpxr3sLuitBsRYvPHswh2D17euNAJc",
-	"/pK7Z2cTFguc0p5gg5Ii8qryBNI+jY6GEt1UTbgEyzGrVEQK76FXG/k26EVc48xew60LIJSDsk/qa0/k",
-	"OSDjB7xgNygMEnaM5ZlDCUqtIaBmEW/TlpUttkn28Pdzx8GLYNZ264kV7U5IOSZNEwOOKYkFh/bXDUPX",
-	"Z+QvBKX3tUirYrR8uWDZ15GTQcKGI/1MzHVzzgFfxxNMb8AxRpT38K/tgrh6pfblJAJVmArj/DlaAh2T",
-	"KBEKVOUM7lDAY9UJwhmi2sdJrqD/bF7/5uxdwwNtQbBhN1unrZrP+9qb17/1hi/z2/uqSgSZW/M1lz8P",
-	"kgB5DHJDGbjm8Zh61/FLqkBM944bZpHsWWSAxITwJi6Ru27kWbE1xFffJVgKZO2Ohs6PRhmd9SL3Wmbn",
-	"fF6n0lPMxBkIOQ5eTTdApaYe0zMNoUfq+Hzou3AlOOzAeBtg2p79xvDBvf1//pryz4Py74DcqKR1IsR3",
-	"DHgtA3BFaSS/4t6zkbt2Hbu9Gh++wveVVPiM0cFh8jU1PF4RtW63cgU2MZWpUni5HjZl0dfail3prlOb",
-	"tnfRZlR7VdwiO7ryQrnnyJkrT1mAoUVD3X8SUeXybiqv3Ku1V95xyVk2BGpTN617E2pOlUr/qSXu18xz",
-	"+Xey2cs/f4fl3Du5Ljj43ADv6DG+p6qKfa+TDs9Da6fHYAOU87i+Q2iee5jU34OFWYn2PVj2JZhNUb2S",
-	"bbGcGW5q14THL+cPQF04T6y8ds+Dpd8bUU3AWONFu2vK1QRkjkZfa2Yppy6aUyVTQoeUcaVtdU4OFkVa",
-	"X/7bPzz9y69PH/8IX7n44/Z5oQ/2WFhqCb6DI9YOjS8OOK0RKp+vhrKZvHoEClyzdFCkZSNohi9g46rn",
-	"Z3LWX5JVGpzXGhic9cPU3goiJBbVkJbrCGZfm7Eok/GTpUmMnoi3bxGsoqotVCA0LrOkTUOtKt/zOopn",
-	"yU29CToazWI/EkX19aISMpW/qEZChH4pTlM1EnoBzCQMJKiR/8CutHKu0P55mvTFq7qWV7i4Nig7pOdY",
-	"R4/YjsL402QkEptG9rUM/F98ENDWKdqu9ZX3+BS1HEj6BZPWRQ/6kCh8Zx3pT2vv+1lToTVc2nYeXWTV",
-	"3IbgwlMaDyrJWJmron4Fcv1qdkm9CHGuEbmYcJDtNVLLMFk88vQA7OVV/lhiqqvtGIuS/LmGjDuueI3x",
-	"DZqm830ZD7lrpk4rL0MxLFF3yIF9+WG1qZGaMMNFsRqVuU5EdUyyRotDpvO3jorGeC9FSu4s/oYkb23y",
-	"Ol3KU1OFsLG6aY1oLJmQVMIAJPAIezQi2uaI114zN7OG50uV0PdrIxspo67lW1Xgz3fSebXCAHNt/Zbq",
-	"DnXovkb1JoLhkqqDbWFmYB246+B57pS3DQ79tvptKo+ql33XYvLLlxFUbwy5wEU/0zzydfToWfHWoAeh",
-	"NcASqojjd2dCUdd+oDOl42SZ/vlBCnz3zq39FKL1FNF84WWRygZxSoNQbg9Fe5CXpozkYMRUuavyJsag",
-	"6YqCEcN8lovAD3HEK93ZoWjltFRuWVC8llfzdI8ogEVKVu+SIjFKmO3u89UPfnj66Wenj/94+viL00d/",
-	"OX38xUxee0jy3lBEcExpjZIsrgVdLOgbNH+YJ8r6e9qH7Bis9TPboizvTcZhUu1PxiQql2OgXKE1JIEw",
-	"dci5IIwfM22ZnLGBOmQXGwHx/AVTZY0ythYi17be8pk8Nicfu4A9H6On0lLugjtT2NZmfmZZGuyvM9Ff",
-	"SHw8jvP3MKAbiSLVIhFTPk8dLSy6hRhbNmFBuyuT6rWb02khUIpk8wXOit2SJeAOI8q50KgTV7wSTlFQ",
-	"BLitIuMRVLhQpauM0iI95BMhjxgfWtdEQpUmwO1D6kwiopz0DSdg+I7pGMbCnJwLWWxr274cLqfrQ97K",
-	"G1sbTYH08oZhatM8Z8N2eWov9ng48n8GRfr58I0X4y5ZxTdeFUfJBeTWvEpNcawDh+YGreE3mM3niAoT",
-	"+5AgDQGPPSzH9U49O8vZrLYt9eZo7IO22mDRfPSlosnqSwEaEeU1v1ZU8HWmXoEwzfrm76uUtgG6pIkl",
-	"8jb/qStBge61fVJwDbqom4sPZxuZ3rtvbLNaE9V79w1WK8wN9xWMopVpfw6JhIRqdgxGrZ4YrfkYJGGa",
-	"yIwr0kpERJOQKE2HjA8N4adSxJnNWaEJO0KXrW1p6PpZBuYkjGuQnCYuNGr2487ra0ywwXhYgscoBqVK",
-	"UOm/k7mM8HkqcW9+qJbmtnyJZGZpTFhol8tWw2rzq7vKfpy5ug64smpRTz23oidEU86b9bnORf0XmGqk",
-	"lRW2HVp1lb3k9rDX6sqbuFThHDuL3xMFEVxLGmnCtIJkUE5CD8XJ/ZP/HwAA//8=",
+	"7H1rb2TJddhfKXQMTDd82eS85F3yE5c7ox1pXiC53gjLSXfx3tPdtbxddbeqLntaAwLaGVgR7CQyoFhB",
+	"7C92YjmCAwt5wY4SRfkxxOxK/yKoU1X31dUvDoczs5n9sMPurlu36tR5v+pZKxbjTHDgWrW2n7UyKukY",
+	"NEj8tJdLJaT5KwEVS5ZpJnhru3U4AtLn8FT3YhzRJ2JA9AhIJuGUiVyRjA6hFbWYGf1lDnLailqcjqG1",
+	"3bKPtKKWikcwpmb2MX16H/hQj1rbt7e2opaeZmak0pLxYevsLGrdSx5T8/MzO2VmPhQzsqQVtSR8mTMJ",
+	"SWtbyxyqsw+EHFPd2m7lOY6svO3md0Ivu8/GTBfvaiw/xR+r8ycwoHmqzdqj8mWM65s37NvYOB+3tm+Y",
+	"nY0Zt5+uFy9mXMMQZOvMvFqCygRXgOD/iCbfpRomdGo+xYJr4LgummUpi6k5jc1MiuMUxn/4hTJH86yy",
+	"rj+QMGhtt/7ZZnnEm/ZXtfnYPmVfWj/cXZJJccoSkGRAWQrJDuknoClL+0TRqSKTEYtHhPKETEbT1llk",
+	"1rkPX+ag9FWu0yChtK8lTJExTQ3sISFCEkoKRDa/MX5KU5aYte4JPkhZ/AZWqkQuYzDL4UITxgklSlMN",
+	"RI+oJjRNxUQRPWLKLPOukMcsSYBf5ToP2JBDQhiPyHGucZm4LEhIW4oUIqLFCXCiYpGBAfPewf7djlnu",
+	"Q6HvipwnV7nah4KoPB4VkDXr8MOvklw4ASmFNK8/FOIB5VNHDOpKcUwIMqZ86klC7RAJWk4JHRgiMMx5",
+	"yE6BE83GhjOPgCaOy++bcRu7Ztwsqz+AWPBEES3IhDYY33xe98F3btW43VaI251FrU85zfVISPZDuGrc",
+	"QY5AFCjFBDfIjLjdwkVlUsSgFD1O4Q1ytAmk6YbjaYYemVbELYXElBvyPAZC4xgyDQlKLvcSs4bdjB3i",
+	"joxUlyIDqZkVK7EEqiHpUV07xIRq2HDYURGR37k1IyKjYorjaW0KGFOW1h+/cTv0PDzNmAS1xhJ4nqb2",
+	"PKx4n5mSJevL+qiVUqV7uVoLGkuXYjWFmlpzPaDWRK1MwoA9DetXAyaVJvGIShobfcyrWIimhhMTCbEY",
+	"cqaAIF1WgR56mYRTcXK5G0VBgDjFNIzVMtQ/MMPNc2P69J594AYyCfeh1ImolHTasgqRV+s+t3oeArd4",
+	"dVTF5hpePikmE8dfQKzNez1N7OEwpOckYQboNH1coZEBTRVEDbJ5DTg7D1HGjBefrx7sUSvn7Msc3M9m",
+	"7c2TqB/CclAjbdI0fTRobX++eLUF3zqLmoxLe342Sy0KYgl6h6iRmHAieDolI5DQJIugbVHdmH3F7Iae",
+	"VLb02Ng2M1y1OIqVzqSyy8qxVI0fRwJRq2JnhWylJUjWJCF8UX3S4PHlCdN3Tp3Uq++UxhbwzXOA7rBL",
+	"+qkYMt5VeRwDJJD0I/+VNSbMZ5qxHgK66+jVfBkLzgFn7uZZ4r9l40xI3VWaSvNN/TzDTJXGep7NmiuQ",
+	"1xSBDSOnIkItM72miMHnCJWAEbifiZYMEmJUc2cHEdzHKuLtEiSstbjms6jaYZfndjEpyLIQF1rKvjSV",
+	"Q9CNR29eACnNGh1W+fOrAXExhl4KPZb4/pZSpDdc94E6fRO4Ua0/b42ZUowPezDOUjEF6PF8fAwGhElu",
+	"tVUI/JbzMc0ySNxPY+C6hy/159qTMMgVqN5xSvkJOnNQZ+6d0jSHyhpLhNgraDigdQo+YMNcWllQp827",
+	"Rt6SnGuWEsoJTYzhoLSkWkii6CkoJEwFWjM+VKStKE+OxVPiXC+KUInUnZAxUD4ZsRQ6rWKBx0KkQJHX",
+	"Nja7OoLcKR48nGbwgGaZ23NFqIZw5QtxfEID4DA8MJfpCt6vqBWnzCzY0vYSeVaMthKxpyyBzkICWd+K",
+	"S2igrF97dZLqKkNrCKG0GlOpRzIkYYz5ZWXE/B0cUwV+AyFJNNI6U9ubmxo45brr3tb9ItukGWuIkhV2",
+	"Xbwuml1faHdOil2mvpgr6B3ninHzdq881re+DzSxvjnJNJADs+lP9q8p4p9DWadI+/zFz86f/8/zF//6",
+	"/Pmvzf9f/Ob8xV93CONKmynEgKQwpKkdHqClBnT8WRYYH6C10AaiKmOYw/ccTzkEpfdBoau1iTElmS2x",
+	"vdGxuTeC+KSBgWs8t2zri7fxKeLFusbHm+Nba6xyAVNbYtIsZHGrPWuZzSxF3IeBJiLX5AQgc4JECwmJ",
+	"MxoCjGDRC6MWUtYjnk6dbbSEly5c/ZqcdQkXXeeoKixsHZjZB14dZFXm/SoQK+YJsuAQv3xNjCxM9DnX",
+	"iz2l17fsf4udpVHrYzYYGHqdZX0JU1lKp72AM+FmUEFo6oKreKoGDNJkda5z1ww3S25ymllGM2B8CDKT",
+	"jAdod29E+RAUmYyAE2B6BJIolsA1RcxbqcFIVEcViXHoDlHAE8I0OabxCZkwPULstXZkw3y88UHQTeb1",
+	"69X8FQ29/OxJU44Xc/ZKm64O71VsLaWpzpfC3YD8wI48i1oTKrnRl2fhupucMiXklHChQRHBMfBEPGaQ",
+	"Nk0ndKpIJkEB1xHJVU7TdGpG6GmnS3aJmRyS8pGY8iOuNEtTcuzhDckOQr+h0I9EnhprWpxYL2dElMBx",
+	"B493SSLARsjw3SnEmjB9xI1KkzKllTlbxiuHSlCBMPTFBO8eGYJdCUcNrD6zEFqGpQ0WETC0qjRYHFYd",
+	"uQsiqhxMiGmYdYVN2oTJ0rpavDU/8CxqDYGDfFV3xHrWdMGsXrctHbVUPh5TOV2JMNzQ5nGWYG0Aq5w9",
+	"WtlMr1DgDNW9/KdfvfzJj8+/+vvzr/5dRPyn5+fP/zQiX//8v/zu7376zb//37//V/8tIi9/+vPz53/6",
+	"u9/+5vz5V+df/fb8q786f/4zI4mcyZ9zy+7Q1ir+4jBx+jRGuEMWehUOsya6m2l7GcfLrZskrsTSV3rA",
+	"LHDVsVpomq48ugTIak80UGAlePo1zTt2z0wCro8E1uBGe2a4oRxQyvGBhrtESJKByFKIDCv8Hs0oBwWk",
+	"jXYvp2PGh9aT+ZQpbT5887e/ffmzv/nmL/7+5U//qTPjRF1q+uIGygUtAcCe22590Z+NpoTyUl4w5UUI",
+	"PTaaZltpQ+g7hMOEmBcqMqZTjHAmCSQoI6wirLwEUSMxOeJmo25lxmql+LDZ/pQkAiXJCReTzvYR3yB9",
+	"xcYspbLpD+tvE1ojwXKdk5FQUAMggS9zmircjQewdZkdcVI8eM2I1RhICjQxI34IUii0zFPQGiSJqQL0",
+	"W7EhR9W67Yx10t/aun7jZh8Hfw+VUDNx33wXkT7c3Nqyv/XvmD872yQDOaJeT6djMF8owUnOE5CEcoGK",
+	"k91ql9xDsWnWZF2sysxOEe5+8TsoZRXhcAqSjKmOR8ZeYilwnU6tkPW8aA5I57CfigTzE1g9u6dFr9S9",
+	"3V/myxmjupwubNyuZwi5t8dBpLXQJ+fPf33+/P+ev3hx/uIvvvnlr17+5BekPRHypHfCeNIhjjzmK/kf",
+	"4n+Ls7/KaGAjAcMhxe//6l9+829/+fL//Iev/+TPiNMz1oobhkN41e2H6PqOlELuzon4HI6AGBAg3SWn",
+	"LIZt0h+wpz2bkdNLqKZ90o6FNMeO6Inaulfg1FRpGOOfZqjR6Q02DqQYdyI7k/NF40zuq+rf3iXcJ+3f",
+	"/+g/fv3n/+t3v/yHl7/6S/90BhK944KbEXoER9wnt11TVi0tvMrmmXgE8UmPxrGREvYJUnkgSyk3wyaU",
+	"6R66q/ukTYlRGI44JgaaXzHvppdSDdL8zI0hTYdgf0oFTXoJGwzc7LjvsTiFpHi0X6evBjxRj6zBxX1T",
+	"+dNvyX2sQAHlW2WPqIz6zWAWZbF2/FQs1/8WpkODJPf4QAQsDQye5RLQIamBk0FFepmTJiN5LFkyNBwT",
+	"M6lITDVNxTA32OQ4e5+0JyOqyYhmGXBIOtYi6Fus879qQRLR8dgV0zTFY0spH+ZGPLT7u5gts3HffbNN",
+	"gPdxRXf4MGVqFB3xQpwi15wwhSfnMyAxBQPiEWcxTYmGp5q0PYZE5JPDw8fEav9RmUaJAony5Ii73XTw",
+	"lSrPDCOOPJcFyjWhlouPgCYp42BRYV78daHjr0K4Z1HLAmrWuxaMIAR5oXWqey+6BMMhwEWDDDlaTtLN",
+	"Kyld5mt/ul2HsU69ciFf1Ky6c+NUKwV8g2b1rfDWKjrVMjisrwOVXo9FqvVsICOlx5DOywKCNLmmSh3P",
+	"jl0BKl6aLHXTPDQDS+U8kFuBzOeasrw7cvm/Rn+zFL2CPhm1RJqEZ7do4WcnbWPxIXnUNZKg1rpepNVJ",
+	"PA9Bs6JCx3fHM/dUHzpoeqaMeWNuQvRh+A8j87aeCLgNDR2PBDf/HjOpRz0MA9SGFX4Dm0gXYrVWeQvZ",
+	"GLlL4V904PbpPTv2khIVLuSUSAwgVjXuBowzNbrcUNoFEyWMtiZpWIMNnpcVqGKwwttW8QHKS44o+ilt",
+	"IucsdbpcGJd7mCuQpO3SZKq5Mx2XxK5OIEHinclIDObJrObUtEhbujXX8wwY9cZZBctf8pkbHMxQqR5+",
+	"VPMaFXRrl+bQO/JEWQNzI2OxcqZ1RA+xohr5zsvrXZ2sMKtp5eHqhGXZGuPXdckUEfOLuXD87stpoppb",
+	"xy+/2Pd8AN9xMudCMdqFcZUlkcxGLKQZq1jHvJv1UVcnn7/3y0imcjLqLU2ksqurFCytccQXE3b+LNaF",
+	"YIGHNUheL8KF89Km15dTTVDO5XTlVhaBNpyjQWc8P5ZmC5I1h2cYZ0iOOkLuXSQQ6TXcxYHIK4mj2lKh",
+	"oHMUHbbe6+gyToUkE6qI411RxXYmbQVACsO7UzWV0dQsTON51nDDqK24Oer2rTVBm7T4hkzSd8cYfB1K",
+	"62r6kqU/ry+tG7ukM0pNg/Q8Ei9jAJcnSRxDeavlSRnz88ztyxxy1DdkzrlNgymy4o0tSKVmNE2nPaeP",
+	"FIpJ1Iopj6GuozQtwM9KtbbJSjBl3b3Ux8gx2oJPIA85Bj0B4ERPhBmptgkt3VWoypcFZhIoev/bt58+",
+	"jdDXSdDVafgRF4RyNQHZ6ZKHxnDHRA0XOxDav7NLsLqQfLL/0f69j797p3fvweNH+4e979774zu9Tx/3",
+	"du8e3tkn7eu3yZjxXIPqGIvDL7gS6geeKMcbIwKnIKdEGlsZt9pknkXyR0xzBd2lTGxuvO3Qz2F46URI",
+	"swYh61kNirS9j6azPLXUYRXVGsaZfhXz259aFfMCKUw5P+FiMs9ExeyUsNev2Dum3CQQEfQDejeg0RQk",
+	"p2lPgTwF2bOsYQX3lGI8DkYJgdfEEco/Wws3EDlPSM4RIfEYo4vArEHmBQDrgCiZu1/r7JmFuIH3LIch",
+	"WXiiqbWlJdBEFQ5wg15tPQImDfGwgSs0tVFDW5MiRKcSGviC4ofgqd4XQ8YvpuVa79OFCjszqpShkGCS",
+	"03r2i31jMWEI2A8CAobmtk9EHfifiIlNcfL1tQatzFDgGj3PSTWiaYuCfRZmELyvAKOLVqqWiLVIZBYI",
+	"aAAq0qXj982YWlFhwEfrXD12DGnbNgAV8GEJNU+nnVWTr8I1icurPz2QcWeRPewwZlwozXp9IDcWWUwQ",
+	"WtTDClHPIu6xSKYBstl6PfVlF/R/ohjurfTwUm32hNmGEZ7s3ORecZ4nqy5Vo9ZMp6tYeyFcxPX7KSJ7",
+	"fkvL1qo4cBkacg2nXn+6HUrfC3roQgp1MWMIVo8d7z+AdSVYVQwVeFJ8GS0UTR8s1RgWiaRKB5JGYc7d",
+	"PfLhrdt/RFzbCGItVfW2hHfvYsjNB+vFwJcOESFdEpLLL8OsBTYYqGvk9taNTmQdF/XAvVMWMfuXH/Ga",
+	"a6IM2is6jdYI1vc7EaklAdgcgDLyH9npvVejrF0IOTQu5kmYx5Fx/6tTrcOSO75xzIx3b9ahpzTlq57w",
+	"Go6NqlNhfgLT7Xr20lawRCHES8PGj/3iWQue0nGW4kaPRa63faXpeoV5vmrV8WG3nwXEecc74RrCX5Si",
+	"ecYqkd7y6WM/sG7hFO1HpG9Yf7dwjX5+80l3cR7D7Ut2RxUrX+ySqpexzey/5qZet2JljuSooEfh+lyt",
+	"rqLMKTp7Es1xl2qjyXt3QNU3WmE4x+IUk02ZVkVWTacVKNJYi2jEyQqlROJkyYHUPHUVTSgDnliP0YpR",
+	"rZ7S1NrDzdhWueR9Zwz4l6D7ohW1ThlM5qRrWi298gyKaq8GBh/5VIF8LS2HEob9mOak0PhfL1M3/NaZ",
+	"eOtXJK+gBTcssmIPlRNrhLwrywgRhcGgizXoufh5XQTyVR1z1mRmnGlGU+JHRb79migzKY6ns9VRVZ/W",
+	"hRXWddBijt/FHedCXdec1GXYMMgz3lLvvlnbiq6EMePVb6/PBo8XcbC1TqyxTKPFQZxLpqcHZqhzKACV",
+	"IA/DFb67nOw+vucaOjrydPUCmzRjG/iD8u3+cK04XdkJYKR1hvqj9ZbtCXHCAnbFR1JMDLK7YTsk54oO",
+	"gIxBj0SiCE2VIBwgIf1/vrF3sH93A1fc991jYztv0X/VO0t7FS+dQ5SMfR+mtrEec8nIseCa2gqlxvOG",
+	"EcnU7UNtb24OmR7lx91YjDf9mOKP1kyvvu+jcVGEHCTEGBdgnCgNWRFg8UaUMUyw3cJ/On/x8/Pn//n8",
+	"xX9/+Wd/+/WP/vqbX/3NN3/+Y9K2JlYH7aFjoUekUDBV94gf8T3BT4Hj523yvYNHD10fByqBKE5PoBdT",
+	"ZQwu5r81BufNmzc/JJ8e7u0Qg8H2+/4PfvCDH2w8eLDx8cf97hG/g1EUa78xLGopLNX+vG6HfZKIOB8D",
+	"111yH4syNT0B0se4kDPyXGdga6NJ0LnkpP8MyS4iFao765N2vZcwUwSTQKmtGACedBAEuzV/4zah5LiO",
+	"W6Tdf/zo4BARePP0+ibN9WgTmzb1iQJtbcF+E4H6xKLYzhFvoKZ5nUVNfLCGnsQ20CyDTDZ91SXKlS+J",
+	"lRz4N3SiI26s7CrpUUX6uy5h2u3rIyQ0cpRvbd2McRT+Cf0uuUPjETE8BYdeU6T/dKPM7u87nECLmOkj",
+	"btautkk/y49TFhtLpdhzm/IpUdjwdYNxlEe2AIEmfdK2OmFkRVNkO+ra9Rb7tUOPOPqEO0WrLjPzgof8",
+	"IPuUGdPH4bZQoiYJryl/rh1rsacsBq6gQsuG3UoG2pZorkfOzlot+IE5E6MNg1SWwq93t7pbqOtnwGnG",
+	"Wtutm92t7k2UinqELLbKKreftVw3rOKA7iWt7ZYhEN/uTdnAb9Fie44NVA7ZtL2oz6KlA12vbmMs1ZpI",
+	"39jaWtDDdL3epbUOeOHW0a4Kz8KEtG1pg41p2XYb2C/4ll1U6F3F4jcrbaXxkevLH6n1k8WHbi5/qOy1",
+	"bJ648eHyJ5p9fhEQrgn4smfL/q+V4uVWwRBsaNknYAmJWaV0qNBic9GOKs0buYeGnNFIhQrgn9Wli4aD",
+	"Vg0CpT9y8YZLxQynuJ/V1a2iDUINL6+/prcn83rrutapyI2YVg4hi56RtoX024yaN1Z5TbV58ZtDaHsU",
+	"NVm3UwU6U9VenYz76KyddWWkP4uqPHjzGUvOrAqagtXY67Swjz1wK7SwHjN2txAEeOytUCcu7Lf7luOU",
+	"XfniJ4ru7m8OnSwwa+i0Ho7kCdMbcOrvuZgvqYtGkFcgq6MmzjwyxGBX6QrPsRsmtv2mjNv7AVzVoVHg",
+	"jM7fmXPPhu+jGbxmI+QGmbMcfKUNSrkIUL2ha8epegM6Zmb16Lo0FN3v9v0DRr3s9hes1KUchpaK0YaM",
+	"ag3SPPsvPqcbP+x1n/zhH7RW3YEDKNW4UNcP38DR+rxCS/IpP4Fm9+u4yxYt5xgGQsLSlfjK3FdbyWvV",
+	"CuudWBfqhUiHDgLvFcEAozN6igVSKobGUJ5gjINJpWsML2F6Gcfzxi+654Kq4X3X0Ph1aIS1/LOV9MHL",
+	"w8gHsPB6kx3XTdY6DShP8CITZ6Q7lwr2BaxcknEAemOei+sw7FZof6J1Zii+Yz0iQZ+Amsf2bm19GLic",
+	"6OwqaeZKKcD5L1vbnz+p0oM5NLwshycEa+Vm3T7LFQHr/6jThcj1QsIwv6+i5jmsMsO/9czpDreusDiX",
+	"Erhe/yD8QDwJ6wtarI7dc2NmVLGQqKyVZK7EKCplWkZYBzUBXwax2oz1YtU5GoDbeeF3f1s0k+a6rlRF",
+	"id4tX1ilXHKhxuOx/L2yM8tPbMuel//1F1//w/8g7UrVIRkxpYWcduZqQB6sszwGcxSWeMPu+XagDa7S",
+	"PEQJmaWEIm3ce7KxzdYJTF1oo9J7q2g1iqRiVYiSVu4lMM6EBh5PN74P04UXFy7og/zBHBX/8vW4erns",
+	"SorcjUt+eZDA3LVXO9XyIKaIrbpyTQqYMkd0TRGgMmUg3bi33QW9tQIxFvcYXrlj8PbWjZUA56+ufHU2",
+	"YbHAKe0pth0qIq/KJ5Ae0/hkKNFNtQqXYB6zSkWk8B4GtZHvgp7HNS7sNdy6AkI5LLsfv/dEXgIyPuIF",
+	"u0FhkLJTrFYbSlBqDQHVRLxNW/Q53ybZw98vHQevglnbpadWtDsh5Zg0TQ04piQRHDrfNgxdn5G/EZQ+",
+	"0CKritHyytCyWysng5QNR/qVmOvmjAO+jieY3oBjjCjv41/bBXH1S+3LSQSqMBXG+XO0BDomcSoUqMoe",
+	"KqXD3VbUIKoDfMi127iY13919q7hqbYg2LCLrdNWzed964Pbf/SdUOZ38AJaBJmb8z2XvwySwHLmDWXg",
+	"6uMx9bsErqkCMd3NVcwi2avIAIkJ4au4RPbdyItia4QXWqZYCmTtjhWdHytldNZbUNQyO2fzOpWeYibO",
+	"QMhx6910A1Q6XmB6piH0WJ1eDn0XrgSHHRhv880PzDeGD+4d/PF7yr8Myn8McqOS1okQ3zHgtQzAFaUR",
+	"f8T9VyN37frwBzU+vJj7nVT4jNHBYfItNTzeEbVut3IENjGVqVJ4uSYpZdHX2opd6a5Tm7bRyGZcuwBy",
+	"nh1duSbyNXLmylvmYGjRJvv/i6hyeTaVizRrTdN3XHKWDYHa1E3r3oSaU6XSHW6B+zUPHP7jvHn4l++w",
+	"nLlp74qDzyvgHT3F2+eq2Pc+6fAytHZ6CjZAOYvrO4T63MO0frsdZiXa2+3s1baronol22IxM9zUrglP",
+	"WM4fgrpynli5TDOApdhEDIw1XvRhsn2+PBp9q5mlnLpoTpVMCR1SxpW21TkeLIq0v/43v/jmH//y/MWP",
+	"8SLVn3QuC32wx8JCS/BjHLF2aHx+wGmNUPlsNZTN5NUjUOCuQABF2jaCZvgCNq56fSZn/eq70uC8tYLB",
+	"Wd9M7a4fIbGohrRdvz57Gc68TMYvFyYxBiLeoUmwiqo2UYHQOM2CNg21qvzAJTOvkpt6F3Q8amI/EkX1",
+	"0mAJufJN+yTE6JfiNFMjobvkIUCi6oVAJUWQ9q2tm5VLN7pkHwYS1MinZI3wusfjqbN9bccQTAzy3TG2",
+	"ieCAdhrjZbPBj+/dvdvbv3N3/87BJ729R4/uf/zos4ekfXOL2D6DGhuzKU2kfZ//rqAZ3BTgzYPtfvWG",
+	"uD4pavEjXxDW/8SleW245W+TWNAUVIyXXmAmWHPIxkN4qrEfirvq0t59YDbDFMmEUswQkBFhboUcHENW",
+	"oRfiP/0u2S2ApE5860dZAHUssNGLxo57dB7AHt/Z7+3t3r+PDRoRZFglaIUBuXXjQ2cXo7G6gX0e+905",
+	"5OHeHcZtV0U701PhdXpvirsWFxczuY43O6TvpESf2Nbu+NNkJFKbMfitzPG4+nivLUm1145ULmIrynaQ",
+	"yxfyWBeXiERE4aWjhkdUmfiatosRyLYF9DwD9gG0rjx79bCSd5e7gvl3IK2zZoLW601nbpIQEw6ys0YW",
+	"IdYFxIF2j33f0AGriXW182bRfWGm9+aOq1NkfINm2WwLziPubsOgldusjPTTXXJob6+t9q9SE2YEJhYe",
+	"M9d0qo5J1j51yHT5hnDRA/GtyL5u4m9EfBeb95lxgfI5hI01Q2pEY8mEZBIGIIHH2I4T0dYjXmfNNNwa",
+	"ni+0Nx7WRq5kd7juflWBP9s06d2K+Mx0cFyoO9Sh+x7VVxEM11QdbHOTQOvAXQfPffzF9rIMu2UeUHlS",
+	"Pex9i8lvX/JXvQfonGhMo0/o+0Dhq+KtQQ9jqFUAS6gijt9dCEVdp4nulI7TRfrnowz47uN7BxnE6ymi",
+	"fuJFQekVQtIGodwaik4wb03F0OGIqXJV5UmMQdMltUGG+SwWgZ/iiHe6iUfRtWuh3LKgeC+vZukeUQD9",
+	"OFbvkiI1Spht5PS7H/3J+Ve/PH/xd+cvfnP+/B/PX/ymUcIQEd8GjAiO2ctxmie1+JoF/Qp9PmaJstZA",
+	"BzvOWeun2Y3Ot6HjMKm2omMSlcsxUK7QGpJAmDriXBDGT5m2TM7YQF2yiz2fuL8hsCxHR/8QubX1Ycjk",
+	"seUX2PDt9Rg9le6BV9yExHaxCzPL0mB/X3TwRlIhksRfuYFuJIpUi0RM+Sx1tLG+GhLszoW9C1xFXL+z",
+	"Op0WAqWoK5jjrNgtWQKu0F29o2zl607RPcne4E2A24JBHkOFC1UaCCktsiM+EfIEr9459O5t4PYldSYR",
+	"U06ODSdght5JAmNhds6FLJa1ba8E8nR9xNu+h7nRFEjf94ZTm+Y9G7ahV2e+x8OR/yso0q+Hb7wZd8ky",
+	"vvGuOEquII3qXep/ZB041Bu0ht9g4qYjKszhRII0BDwOsBzXJvfiLGez2qE2mI5zANpqg0Wf2beKJqv3",
+	"P6xElLfCWlHB15l6B8I065u/71KGDuiSJhbIW/9TT4IC3e+EpOAadFE3F581e9Z+/sTYZrV+uZ8/MVht",
+	"bzUL1QajlWl/joiElGp2Ckatnhit+RQkYRqv1iPtVMQ0jYjSdMj40BB+JkWS29AyTdkJumxt90rXurRl",
+	"duLvVnOhUbMet99QD4oNxqMSPEYxKFWCSqul3CX/z1KJu+SjWoXdDuUMmqkxN6VTTlsNq83O7po44JPL",
+	"S74rsxal8zMzBkI05XNNn+tMgsccU42088K2Q6uushZvDwetLt+vpwrnxFn8gSiI4FrSWBOmFaSD8iH0",
+	"UJw9Oft/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -160,6 +160,28 @@ func TestEveryOperationEnforcesItsPermission(t *testing.T) {
 					passesAuth(t, "admin", admin.Do(t, op.method, op.url(), nil))
 				})
 			}
+			// The diff's refresh=true re-lists both providers: its
+			// operation is read, but a refresh needs import (issue 14).
+			t.Run("listDiffs?refresh=true", func(t *testing.T) {
+				u := "/api/v1/integrations/jobkan/diffs?direction=smarthr_to_jobkan&refresh=true"
+				for name, r := range map[string]apptest.Response{
+					"viewer":                env.Viewer(t).Do(t, "GET", u, nil),
+					"read token":            env.DoToken(t, readTok, "GET", u, nil),
+					"viewer's import token": env.DoToken(t, viewerImportTok, "GET", u, nil),
+				} {
+					isProblem(t, r, http.StatusForbidden)
+					if !strings.Contains(string(r.Body), "import permission") {
+						t.Errorf("%s: the 403 does not name the permission: %s", name, r.Body)
+					}
+				}
+				for name, r := range map[string]apptest.Response{
+					"import token":      env.DoToken(t, importTok, "GET", u, nil),
+					"read+import token": env.DoToken(t, bothTok, "GET", u, nil),
+					"admin":             env.Admin(t).Do(t, "GET", u, nil),
+				} {
+					passesAuth(t, name, r)
+				}
+			})
 			for _, p := range []string{auth.PermPublic, auth.PermSession, auth.PermRead, auth.PermImport, auth.PermAdmin} {
 				if !seen[p] {
 					t.Errorf("no operation has x-permission %s: the test is not covering it", p)

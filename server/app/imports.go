@@ -22,6 +22,7 @@ func (a *App) setupImports(ctx context.Context, h *httpapi.Handlers) error {
 	svc, err := imports.New(a.Store, a.Conns, a.Snapshots, imports.Config{
 		RescueAfter:  a.Cfg.JobRescueAfter,
 		RecheckDelay: a.Cfg.ImportRecheckDelay,
+		GiveUpAfter:  a.Cfg.ImportGiveUpAfter,
 		BaseURL:      a.Cfg.BaseURL,
 		Mailer:       mailer,
 	})

@@ -21,5 +21,6 @@ func (a *App) setupIntegration(h *httpapi.Handlers) {
 	a.Conns.Guard.AllowPrivate = a.Cfg.AllowPrivateProviders
 	a.Conns.HTTP.RetryBudget = a.Cfg.ProviderRetryBudget
 	a.Snapshots = diffs.New(a.Conns, a.Cfg.DiffSnapshotTTL, diffs.FromStore(a.Store))
+	a.Snapshots.SetRefreshLimits(diffs.RefreshLimits{DB: a.Store.DB, Cooldown: a.Cfg.DiffRefreshCooldown, PerCaller: a.Cfg.DiffRefreshPerCaller})
 	h.Integration = httpapi.Integration{Conns: a.Conns, Snapshots: a.Snapshots, Audit: a.Audit}
 }

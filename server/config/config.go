@@ -43,6 +43,17 @@ type Config struct {
 	// after 429 and 503 answers (HRBRIDGE_PROVIDER_RETRY_BUDGET); see
 	// httpx.Config.RetryBudget.
 	ProviderRetryBudget time.Duration
+	// ImportGiveUpAfter is how long an import waits for a provider that
+	// cannot be reached before it ends failed (HRBRIDGE_IMPORT_GIVE_UP_AFTER;
+	// 15m).
+	ImportGiveUpAfter time.Duration
+	// DiffRefreshCooldown: a diff refresh (refresh=true) within this long of
+	// the last one of its direction, on any instance, reuses it
+	// (HRBRIDGE_DIFF_REFRESH_COOLDOWN; 30s; 0 turns it off).
+	DiffRefreshCooldown time.Duration
+	// DiffRefreshPerCaller: one caller may ask for a refresh at most once
+	// this often, else 429 (HRBRIDGE_DIFF_REFRESH_PER_CALLER; 10s; 0 off).
+	DiffRefreshPerCaller time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may take at SIGTERM.
 	ShutdownTimeout time.Duration
 	// SecretKeyPrevious are earlier keys (HRBRIDGE_SECRET_KEY_PREVIOUS,
@@ -119,6 +130,19 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	budget := get("HRBRIDGE_PROVIDER_RETRY_BUDGET", "3m")
 	if c.ProviderRetryBudget, err = time.ParseDuration(budget); err != nil || c.ProviderRetryBudget < time.Second {
 		return c, fmt.Errorf("HRBRIDGE_PROVIDER_RETRY_BUDGET must be a duration of at least 1s (e.g. 3m), got %q", budget)
+	}
+	for _, d := range []struct {
+		name, def string
+		into      *time.Duration
+	}{
+		{"HRBRIDGE_IMPORT_GIVE_UP_AFTER", "15m", &c.ImportGiveUpAfter},
+		{"HRBRIDGE_DIFF_REFRESH_COOLDOWN", "30s", &c.DiffRefreshCooldown},
+		{"HRBRIDGE_DIFF_REFRESH_PER_CALLER", "10s", &c.DiffRefreshPerCaller},
+	} {
+		v := get(d.name, d.def)
+		if *d.into, err = time.ParseDuration(v); err != nil || *d.into < 0 {
+			return c, fmt.Errorf("%s must be a duration such as %s, got %q", d.name, d.def, v)
+		}
 	}
 	c.ShutdownTimeout = 30 * time.Second
 	c.MetricsAddr = get("HRBRIDGE_METRICS_ADDR", "")

@@ -56,6 +56,8 @@ type Snapshots struct {
 	pollEvery time.Duration
 	wrote     atomic.Uint64
 
+	limits RefreshLimits // refresh cooldown and per-caller limit (refresh.go)
+
 	mu       gosync.Mutex
 	cache    map[sync.Direction]*Snapshot
 	inflight map[sync.Direction]*fetch

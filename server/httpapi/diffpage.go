@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"hrbridge/server/diffs"
 	"hrbridge/server/sync"
 )
 
@@ -16,13 +17,22 @@ import (
 // through up to 100,000 employees), and its allocations, not its logic, were
 // what the load test measured. diffpage_test.go proves the bytes decode to
 // exactly what encoding/json gives for the generated types.
-type diffPage struct{ buf *bytes.Buffer }
+type diffPage struct {
+	buf     *bytes.Buffer
+	refresh *diffs.Refresh // set when refresh=true was asked: how it was served
+}
 
 var pageBufs = gosync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func (p diffPage) VisitListDiffsResponse(w http.ResponseWriter) error {
 	defer pageBufs.Put(p.buf)
 	w.Header().Set("Content-Type", "application/json")
+	if r := p.refresh; r != nil {
+		w.Header().Set("Hrbridge-Refresh", map[bool]string{true: "coalesced", false: "fresh"}[r.Coalesced])
+		if !r.NextAt.IsZero() {
+			w.Header().Set("Hrbridge-Refresh-Next", r.NextAt.UTC().Format(time.RFC3339))
+		}
+	}
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(p.buf.Bytes())
 	return err
@@ -32,7 +42,7 @@ func newDiffPage(dir sync.Direction, generatedAt time.Time, s sync.Summary, item
 	buf := pageBufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	buf.Write(appendDiffPage(buf.AvailableBuffer(), dir, generatedAt, s, items, next))
-	return diffPage{buf}
+	return diffPage{buf: buf}
 }
 
 func appendDiffPage(b []byte, dir sync.Direction, generatedAt time.Time, s sync.Summary, items []*sync.Item, next string) []byte {

@@ -216,7 +216,29 @@ func importOut(imp store.Import) api.Import {
 		id := uuid.MustParse(*imp.RetryOf)
 		out.RetryOf = &id
 	}
+	out.Waiting = waitingOut(imp)
 	return out
+}
+
+// waitingOut is what a running import waits for, or nil.
+func waitingOut(imp store.Import) *api.ImportWaiting {
+	if imp.WaitingSince == nil || imp.Status != imports.StatusRunning {
+		return nil
+	}
+	w := &api.ImportWaiting{Provider: api.ImportWaitingProviderUnknown, Since: imp.WaitingSince.UTC()}
+	if imp.WaitingProvider != nil && api.ImportWaitingProvider(*imp.WaitingProvider).Valid() {
+		w.Provider = api.ImportWaitingProvider(*imp.WaitingProvider)
+	}
+	if imp.WaitingReasonCode != nil {
+		w.ReasonCode = *imp.WaitingReasonCode
+	}
+	if imp.WaitingMessage != nil {
+		w.Message = *imp.WaitingMessage
+	}
+	if imp.WaitingNextAttemptAt != nil {
+		w.NextAttemptAt = imp.WaitingNextAttemptAt.UTC()
+	}
+	return w
 }
 
 func utc(t *time.Time) *time.Time {

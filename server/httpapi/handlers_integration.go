@@ -8,6 +8,7 @@ import (
 	"hrbridge/server/diffs"
 	"hrbridge/server/errcatalog"
 	"hrbridge/server/integration"
+	"hrbridge/server/problem"
 	"hrbridge/server/sync"
 )
 
@@ -108,7 +109,25 @@ func connectionOut(c integration.Connection) api.Connection {
 func (h Integration) ListDiffs(ctx context.Context, req api.ListDiffsRequestObject) (api.ListDiffsResponseObject, error) {
 	p := req.Params
 	dir := sync.Direction(p.Direction)
-	snap, err := h.Snapshots.Get(ctx, dir, deref(p.Refresh))
+	var (
+		snap    *diffs.Snapshot
+		err     error
+		refresh *diffs.Refresh
+	)
+	if deref(p.Refresh) {
+		// A full re-list spends both providers' budgets: it needs the import
+		// permission, and it is shared and rate-limited (diffs.Refresh).
+		who, _ := auth.FromContext(ctx)
+		if !who.Can(auth.PermImport) {
+			return nil, problem.Forbidden("Refreshing the diff (refresh=true) lists both providers again and needs the import permission " +
+				"(an administrator, or a token with the import scope); without refresh the recent snapshot is shown.").Typed("/problems/permission-required")
+		}
+		var r diffs.Refresh
+		snap, r, err = h.Snapshots.Refresh(ctx, dir, refreshCaller(who))
+		refresh = &r
+	} else {
+		snap, err = h.Snapshots.Get(ctx, dir, false)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +144,20 @@ func (h Integration) ListDiffs(ctx context.Context, req api.ListDiffsRequestObje
 	if err != nil {
 		return nil, err
 	}
-	return newDiffPage(dir, snap.GeneratedAt, snap.Result.Summary, items, next), nil
+	page := newDiffPage(dir, snap.GeneratedAt, snap.Result.Summary, items, next)
+	if refresh != nil {
+		page.refresh = refresh
+	}
+	return page, nil
+}
+
+// refreshCaller is who a refresh is counted against: the token, or the user
+// (all of their sessions).
+func refreshCaller(p auth.Principal) string {
+	if p.Via == auth.ViaToken {
+		return "token:" + p.TokenID
+	}
+	return "user:" + p.UserID
 }
 
 func deref[T any](p *T) T {

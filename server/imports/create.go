@@ -267,6 +267,12 @@ func (s *Service) Cancel(ctx context.Context, id string) (store.Import, error) {
 		if res.Error != nil {
 			return store.Import{}, res.Error
 		}
+		if res.RowsAffected > 0 {
+			// One waiting for a provider between two runs ends now.
+			if _, err := s.cancelWaiting(ctx, id); err != nil {
+				return store.Import{}, err
+			}
+		}
 	}
 	imp, err := s.Get(ctx, id)
 	if err != nil {

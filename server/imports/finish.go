@@ -22,6 +22,28 @@ import (
 // the import ended and does nothing.
 func (s *Service) finish(ctx context.Context, id string, log *slog.Logger) error {
 	var ended store.Import
+	err := s.finishWhere(ctx, id, nil, &ended)
+	if err == nil && ended.ID != "" {
+		log.Info("import ended", "status", ended.Status, "total", ended.Total, "created", ended.CreatedCount,
+			"updated", ended.UpdatedCount, "unchanged", ended.UnchangedCount, "skipped", ended.SkippedCount, "failed", ended.FailedCount)
+	}
+	return err
+}
+
+// finishTx is finish only where cond (when given) also holds; ended says
+// whether it ended the import.
+func (s *Service) finishTx(ctx context.Context, id string, cond func(*gorm.DB) *gorm.DB, ended *bool) error {
+	var imp store.Import
+	err := s.finishWhere(ctx, id, cond, &imp)
+	*ended = imp.ID != ""
+	if *ended {
+		s.log.Info("import ended", "import_id", id, "status", imp.Status, "total", imp.Total, "done", imp.Done)
+	}
+	return err
+}
+
+func (s *Service) finishWhere(ctx context.Context, id string, cond func(*gorm.DB) *gorm.DB, out *store.Import) error {
+	var ended store.Import
 	err := s.st.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var imp store.Import
 		if err := tx.Take(&imp, "id = ?", id).Error; err != nil {
@@ -41,8 +63,13 @@ func (s *Service) finish(ctx context.Context, id string, log *slog.Logger) error
 		imp.Status = finalStatus(imp, left)
 		t := now()
 		imp.FinishedAt = &t
-		u := tx.Model(&store.Import{}).Where("id = ? AND status = ?", id, StatusRunning).
-			Updates(map[string]any{"status": imp.Status, "finished_at": t})
+		q := tx.Model(&store.Import{}).Where("id = ? AND status = ?", id, StatusRunning)
+		if cond != nil {
+			q = cond(q)
+		}
+		cols := noWaiting()
+		cols["status"], cols["finished_at"] = imp.Status, t
+		u := q.Updates(cols)
 		if u.Error != nil || u.RowsAffected == 0 {
 			return u.Error
 		}
@@ -73,10 +100,7 @@ func (s *Service) finish(ctx context.Context, id string, log *slog.Logger) error
 		ended = imp
 		return nil
 	})
-	if err == nil && ended.ID != "" {
-		log.Info("import ended", "status", ended.Status, "total", ended.Total, "created", ended.CreatedCount,
-			"updated", ended.UpdatedCount, "unchanged", ended.UnchangedCount, "skipped", ended.SkippedCount, "failed", ended.FailedCount)
-	}
+	*out = ended
 	return err
 }
 

@@ -86,6 +86,10 @@ type Config struct {
 	// write that may or may not have landed; the n-th look waits n times as
 	// long. 1s.
 	RecheckDelay time.Duration
+	// GiveUpAfter is how long an import waits for a provider that cannot be
+	// reached (5xx, 429, no answer) before it ends failed, every remaining
+	// employee failed with the cause (HRBRIDGE_IMPORT_GIVE_UP_AFTER). 15m.
+	GiveUpAfter time.Duration
 	// BaseURL is the public URL of the app, for links in mail.
 	BaseURL string
 	// Mailer sends the mail when an import ends; nil means mail is off.
@@ -116,6 +120,7 @@ func New(st *store.Store, conns *integration.Service, snaps *diffs.Snapshots, cf
 	cfg.Writers = cmp.Or(cfg.Writers, 8)
 	cfg.FetchPollInterval = cmp.Or(cfg.FetchPollInterval, 500*time.Millisecond)
 	cfg.RecheckDelay = cmp.Or(cfg.RecheckDelay, time.Second)
+	cfg.GiveUpAfter = cmp.Or(cfg.GiveUpAfter, 15*time.Minute)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}

@@ -97,6 +97,11 @@ func (s *Service) work(ctx context.Context, job *river.Job[ImportArgs]) error {
 	if Finished(imp.Status) {
 		return nil
 	}
+	if imp.CancelRequested && imp.Status == StatusRunning {
+		// Canceled between two runs (waiting for a provider, say): it ends
+		// now, without asking the providers anything.
+		return s.finish(context.WithoutCancel(ctx), imp.ID, log)
+	}
 	dir := sync.Direction(imp.Direction)
 
 	unlock, ok, err := s.lockTarget(ctx, dir)
@@ -112,7 +117,8 @@ func (s *Service) work(ctx context.Context, job *river.Job[ImportArgs]) error {
 	// An import into the same system that is part-way (between two runs, or
 	// waiting to be rescued) goes first: imports run one after the other.
 	var busy int64
-	if err := db.Model(&store.Import{}).Where("direction = ? AND status = ? AND id <> ?", imp.Direction, StatusRunning, imp.ID).
+	// One that waits for a provider yields its turn (docs/imports.md).
+	if err := db.Model(&store.Import{}).Where("direction = ? AND status = ? AND id <> ? AND waiting_since IS NULL", imp.Direction, StatusRunning, imp.ID).
 		Count(&busy).Error; err != nil {
 		return err
 	}
@@ -133,20 +139,49 @@ func (s *Service) work(ctx context.Context, job *river.Job[ImportArgs]) error {
 		log.Info("import resumed", "direction", imp.Direction, "done", imp.Done, "total", imp.Total)
 	}
 
+	// Cancellation is noticed within a quarter of a second (and at once when
+	// it was asked for before this run): a listing in flight is cut at once,
+	// writes in flight get a moment to finish, then are cut too.
+	var canceled atomic.Bool
+	runCtx, cut := context.WithCancel(ctx)
+	defer cut()
+	var listing atomic.Bool
+	listing.Store(true)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go s.watchCancel(watchCtx, imp.ID, &canceled, func() {
+		if listing.Load() {
+			cut()
+			return
+		}
+		time.AfterFunc(cancelGrace, cut)
+	})
+
 	pair, err := s.conns.Connectors(ctx)
 	if err != nil {
 		return s.giveUp(ctx, job, imp, err, log)
 	}
 	source, target := pair.Sides(dir)
-	srcRows, tgtRows, err := listBoth(ctx, source, target)
+	srcRows, tgtRows, err := listBoth(runCtx, source, target)
+	listing.Store(false)
 	if err != nil {
 		if ctx.Err() != nil && s.isStopping() {
 			return river.JobSnooze(0)
 		}
+		if canceled.Load() {
+			stopWatch()
+			return s.finish(context.WithoutCancel(ctx), imp.ID, log)
+		}
 		if ctx.Err() != nil {
 			err = fmt.Errorf("listing both systems took longer than a run may last (%s); raise HRBRIDGE_JOB_RESCUE_AFTER: %w", s.cfg.RescueAfter, err)
 		}
+		if !permanent(err) {
+			return s.waitOrGiveUp(ctx, imp, err, func(code, msg string) error { return s.failRemaining(ctx, imp, code, msg, log) })
+		}
 		return s.giveUp(ctx, job, imp, err, log)
+	}
+	if ok, err := s.clearWaiting(ctx, imp.ID); err != nil || !ok {
+		return err // !ok: canceled while it waited, and ended
 	}
 	listed := time.Since(start)
 	if listed > s.cfg.RescueAfter/2 {
@@ -161,17 +196,13 @@ func (s *Service) work(ctx context.Context, job *river.Job[ImportArgs]) error {
 		return err
 	}
 
-	// Cancellation is noticed within a quarter of a second (and at once when
-	// it was asked for before this run, or while it listed).
-	var canceled atomic.Bool
 	var cur store.Import
 	if err := db.Select("cancel_requested").Take(&cur, "id = ?", imp.ID).Error; err != nil {
 		return err
 	}
-	canceled.Store(cur.CancelRequested)
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	go s.watchCancel(watchCtx, imp.ID, &canceled)
+	if cur.CancelRequested {
+		canceled.Store(true)
+	}
 
 	// Stop taking new employees with a quarter of the run left, so that those
 	// in flight finish before the run's deadline (but always make progress).
@@ -197,7 +228,7 @@ loop:
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			s.settle(ctx, r, res)
+			s.settle(runCtx, r, res)
 		})
 	}
 	wg.Wait()
@@ -221,7 +252,12 @@ func (s *Service) isStopping() bool {
 	}
 }
 
-func (s *Service) watchCancel(ctx context.Context, id string, canceled *atomic.Bool) {
+// cancelGrace is how long writes in flight may go on once a cancel is
+// noticed; then their provider calls are cancelled (an employee cut so stays
+// pending: 未実施).
+const cancelGrace = 750 * time.Millisecond
+
+func (s *Service) watchCancel(ctx context.Context, id string, canceled *atomic.Bool, onCancel func()) {
 	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
 	for {
@@ -233,6 +269,7 @@ func (s *Service) watchCancel(ctx context.Context, id string, canceled *atomic.B
 		var imp store.Import
 		if err := s.st.DB.WithContext(ctx).Select("cancel_requested").Take(&imp, "id = ?", id).Error; err == nil && imp.CancelRequested {
 			canceled.Store(true)
+			onCancel()
 			return
 		}
 	}
@@ -594,9 +631,20 @@ func (s *Service) giveUp(ctx context.Context, job *river.Job[ImportArgs], imp st
 	}
 	log.Error("import failed", "err", cause)
 	code, msg := errorInfo(cause, "")
+	return s.failRemaining(ctx, imp, code, msg, log)
+}
+
+// failRemaining fails every employee still to do with code and msg and ends
+// the import, unless it is no longer running (canceled meanwhile).
+func (s *Service) failRemaining(ctx context.Context, imp store.Import, code, msg string, log *slog.Logger) error {
 	dctx, cancel := dbCtx(ctx)
 	defer cancel()
 	err := s.st.DB.WithContext(dctx).Transaction(func(tx *gorm.DB) error {
+		// First, and only while it runs: this also holds the import's row, so
+		// that a cancel of a waiting import cannot end it meanwhile.
+		if u := tx.Model(&store.Import{}).Where("id = ? AND status = ?", imp.ID, StatusRunning).Updates(noWaiting()); u.Error != nil || u.RowsAffected == 0 {
+			return u.Error
+		}
 		u := tx.Model(&store.ImportResult{}).Where("import_id = ? AND status IN ?", imp.ID, []string{ResultPending, ResultWriting}).
 			Updates(map[string]any{"status": ResultFailed, "error_code": code, "error_message": msg, "finished_at": now()})
 		if u.Error != nil {

@@ -98,6 +98,13 @@ type Import struct {
 	CreatedAt       time.Time
 	StartedAt       *time.Time
 	FinishedAt      *time.Time
+	// Waiting* say what a running import waits for between two runs while a
+	// provider cannot be reached (all nil when it is not waiting).
+	WaitingProvider      *string
+	WaitingReasonCode    *string
+	WaitingMessage       *string
+	WaitingSince         *time.Time
+	WaitingNextAttemptAt *time.Time
 }
 
 type ImportResult struct {

@@ -20,7 +20,25 @@ export function useMe() {
   });
 }
 
-export type AllDiffs = Pick<DiffPage, 'direction' | 'generated_at' | 'summary'> & { items: DiffItem[] };
+/**
+ * How a refresh (再取得) was served: `fresh` re-listed both systems; `coalesced` reused a refresh made
+ * moments ago (by anyone); `limited` was refused for now (429) and the current snapshot is shown.
+ * `at` is when a refresh will re-list again (coalesced) or may be asked again (limited).
+ */
+export type RefreshOutcome = { outcome: 'fresh' | 'coalesced' | 'limited'; at?: string };
+
+export type AllDiffs = Pick<DiffPage, 'direction' | 'generated_at' | 'summary'> & { items: DiffItem[]; refresh?: RefreshOutcome };
+
+/** The refresh outcome from a diff answer's headers (Hrbridge-Refresh, Hrbridge-Refresh-Next, Retry-After). */
+export function refreshOutcome(response: Response, now: number = Date.now()): RefreshOutcome | undefined {
+  if (response.status === 429) {
+    const secs = Number(response.headers.get('Retry-After'));
+    return { outcome: 'limited', at: new Date(now + (Number.isFinite(secs) && secs > 0 ? secs : 10) * 1000).toISOString() };
+  }
+  const how = response.headers.get('Hrbridge-Refresh');
+  if (how !== 'fresh' && how !== 'coalesced') return undefined;
+  return { outcome: how, at: response.headers.get('Hrbridge-Refresh-Next') ?? undefined };
+}
 
 /** Loads every row of the diff, following next_cursor with the largest page size. */
 export async function fetchAllDiffs(
@@ -30,21 +48,20 @@ export async function fetchAllDiffs(
   const items: DiffItem[] = [];
   let cursor: string | undefined;
   let head: DiffPage | undefined;
+  let refresh: RefreshOutcome | undefined;
   for (let guard = 0; guard < 10_000; guard++) {
-    const page: DiffPage = unwrap(
-      await api.GET('/integrations/jobkan/diffs', {
-        params: {
-          query: {
-            direction,
-            limit: 500,
-            cursor,
-            // only the first request asks for a fresh snapshot; the cursor pins it afterwards
-            refresh: !cursor && opts.refresh ? true : undefined,
-          },
-        },
-        signal: opts.signal,
-      }),
-    );
+    // only the first request asks for a fresh snapshot; the cursor pins it afterwards
+    const asks = !cursor && opts.refresh && !refresh;
+    const res = await api.GET('/integrations/jobkan/diffs', {
+      params: { query: { direction, limit: 500, cursor, refresh: asks ? true : undefined } },
+      signal: opts.signal,
+    });
+    if (asks) {
+      refresh = refreshOutcome(res.response);
+      // refreshed too often: show the current snapshot and say when to try again
+      if (refresh?.outcome === 'limited') continue;
+    }
+    const page: DiffPage = unwrap(res);
     head ??= page;
     for (const it of page.items) items.push(it);
     opts.onProgress?.(items.length, head.summary.total);
@@ -52,7 +69,7 @@ export async function fetchAllDiffs(
     cursor = page.next_cursor;
   }
   if (!head) throw new ApiError(500, undefined, 'empty diff');
-  return { direction: head.direction, generated_at: head.generated_at, summary: head.summary, items };
+  return { direction: head.direction, generated_at: head.generated_at, summary: head.summary, items, refresh };
 }
 
 /**

@@ -700,7 +700,24 @@ export interface components {
             started_at: string | null;
             /** Format: date-time */
             finished_at: string | null;
+            waiting?: components["schemas"]["ImportWaiting"];
         };
+        /** @description What a running import is waiting for between two runs: a provider that cannot be reached (5xx, rate limited, no answer). Null when it is not waiting. After HRBRIDGE_IMPORT_GIVE_UP_AFTER (15 minutes) of waiting the import ends failed, every remaining employee failed with the cause. */
+        ImportWaiting: {
+            /** @enum {string} */
+            provider: "smarthr" | "jobkan" | "unknown";
+            /** @description The cause's code, e.g. smarthr.internal_server_error */
+            reason_code: string;
+            /** @description The cause in words for administrators (Japanese) */
+            message: string;
+            /**
+             * Format: date-time
+             * @description When the provider was first found unreachable
+             */
+            since: string;
+            /** Format: date-time */
+            next_attempt_at: string;
+        } | null;
         ImportPage: {
             items: components["schemas"]["Import"][];
             next_cursor: string | null;
@@ -1293,7 +1310,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Fetch both providers again instead of reusing the recent snapshot */
+                /** @description Fetch both providers again instead of reusing the recent snapshot. Needs the `import` permission (403 otherwise). Refreshes are shared by every caller and instance: one within HRBRIDGE_DIFF_REFRESH_COOLDOWN (30 s) of the last refresh of the direction reuses it (`generated_at` unchanged, header `Hrbridge-Refresh: coalesced`, and `Hrbridge-Refresh-Next` says when a new one is possible); a fresh one answers `Hrbridge-Refresh: fresh`. A caller asking for refreshes more often than HRBRIDGE_DIFF_REFRESH_PER_CALLER (10 s) is answered 429 with `Retry-After`. */
                 refresh?: boolean;
             };
             header?: never;

@@ -354,4 +354,9 @@ export const en: Record<MessageKey, string> = {
   'audit.action.import.started': 'Import started',
   'audit.action.import.canceled': 'Import canceled',
   'audit.action.secrets.reencrypted': 'Secrets re-encrypted',
+  // issue 14: an import waiting for a provider; the shared, rate-limited reload
+  'import.waiting': '{message}. Next attempt: {time}',
+  'import.waitingCode': 'Code: {code}',
+  'selection.refreshCoalesced': 'Just reloaded: this is the latest information.',
+  'selection.refreshLimited': 'You can reload again after {time}.',
 };

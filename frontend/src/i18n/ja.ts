@@ -354,6 +354,11 @@ export const ja = {
   'audit.action.import.started': '取り込み開始',
   'audit.action.import.canceled': '取り込み中止',
   'audit.action.secrets.reencrypted': '暗号鍵の更新',
+  // issue 14: an import waiting for a provider; the shared, rate-limited 再取得
+  'import.waiting': '{message}。次の再試行: {time}',
+  'import.waitingCode': 'コード: {code}',
+  'selection.refreshCoalesced': '直前に再取得した情報です。',
+  'selection.refreshLimited': '再取得は{time}以降にできます。',
 } as const;
 
 export type MessageKey = keyof typeof ja;

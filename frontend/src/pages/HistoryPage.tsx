@@ -15,6 +15,7 @@ import { qk } from '../api/queries';
 import { DIRECTIONS, isDirection, isTerminal, type Import, type ImportStatus } from '../api/types';
 import { ProgressBar } from '../components/ProgressBar';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { WaitingNotice } from '../components/WaitingNotice';
 import { ImportStatusBadge } from '../components/StatusBadge';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 
@@ -131,6 +132,7 @@ export function HistoryPage() {
                         />
                       </span>
                     ) : null}
+                    <WaitingNotice imp={imp} compact />
                   </Td>
                   <Td>
                     <Counts imp={imp} />

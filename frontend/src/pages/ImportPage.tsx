@@ -21,6 +21,7 @@ import { isTerminal, type Import, type ImportResult, type ImportResultPage, type
 import { ErrorPanel, problemText } from '../components/ErrorPanel';
 import { ProgressBar } from '../components/ProgressBar';
 import { useIsAdmin } from '../components/RequireAuth';
+import { WaitingNotice } from '../components/WaitingNotice';
 import { ImportStatusBadge, ResultStatusBadge } from '../components/StatusBadge';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { ErrorInfo } from '../components/ErrorInfo';
@@ -254,6 +255,12 @@ function ImportView({ id }: { id: string }) {
           </div>
         ) : null}
       </dl>
+
+      {imp.waiting && imp.status === 'running' ? (
+        <InformationPanel type="warning" title={t('import.statusLabel')} data-testid="waiting-panel">
+          <WaitingNotice imp={imp} />
+        </InformationPanel>
+      ) : null}
 
       <Section>
         <Stack gap={0.75}>

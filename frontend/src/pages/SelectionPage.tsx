@@ -22,6 +22,7 @@ import { fetchAllDiffs, invalidateImportViews, qk, type AllDiffs } from '../api/
 import { isDirection, type DiffItem, type Direction } from '../api/types';
 import { ErrorPanel, problemText } from '../components/ErrorPanel';
 import { useIsAdmin } from '../components/RequireAuth';
+import { formatClock } from '../components/WaitingNotice';
 import { useI18n } from '../i18n/i18n';
 import { DiffRow, warningTitle } from '../selection/DiffRow';
 import { VisibleText } from '../selection/Invisible';
@@ -85,7 +86,7 @@ export function SelectionPage() {
 type SelState = { source: AllDiffs | undefined; set: Set<string> };
 
 function Selection({ direction }: { direction: Direction }) {
-  const { t, formatDateTime, formatNumber } = useI18n();
+  const { t, formatDateTime, formatNumber, lang } = useI18n();
   const isAdmin = useIsAdmin();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -379,9 +380,19 @@ function Selection({ direction }: { direction: Direction }) {
                 {t('selection.shownCount', { shown: formatNumber(visible.length) })}
               </span>
               <span className="muted">{t('selection.generatedAt', { time: formatDateTime(data.generated_at) })}</span>
-              <Button size="s" onClick={() => setGeneration((g) => g + 1)} loading={refreshing} data-testid="refresh">
-                {t('selection.refresh')}
-              </Button>
+              {/* a refresh re-lists both systems: only for those who may import */}
+              {isAdmin ? (
+                <Button size="s" onClick={() => setGeneration((g) => g + 1)} loading={refreshing} data-testid="refresh">
+                  {t('selection.refresh')}
+                </Button>
+              ) : null}
+              {data.refresh && data.refresh.outcome !== 'fresh' && !refreshing ? (
+                <span className="muted" role="status" data-testid="refresh-outcome" data-outcome={data.refresh.outcome}>
+                  {data.refresh.outcome === 'coalesced'
+                    ? t('selection.refreshCoalesced')
+                    : t('selection.refreshLimited', { time: data.refresh.at ? formatClock(data.refresh.at, lang) : '' })}
+                </span>
+              ) : null}
             </Cluster>
             <span className="action-bar-count" data-testid="selected-count" aria-live="polite">
               {t('selection.selectedCount', { n: formatNumber(selectedCount) })}

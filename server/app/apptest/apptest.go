@@ -35,6 +35,9 @@ func Start(t testing.TB, d store.Dialect, opts ...Option) *Env {
 		t.Fatal(err)
 	}
 	cfg, err := config.FromEnv(func(string) string { return "" })
+	// Tests re-list the providers right after changing them behind
+	// hrbridge's back: no refresh cooldown unless a test sets one.
+	cfg.DiffRefreshCooldown, cfg.DiffRefreshPerCaller = 0, 0
 	if err != nil {
 		t.Fatal(err)
 	}
