@@ -16,15 +16,15 @@ import {
   Td,
   Th,
 } from 'smarthr-ui';
-import { PageHeading } from '../components/PageHeading';
-import { api, newIdempotencyKey, unwrap } from '../api/client';
-import { fetchAllDiffs, invalidateImportViews, qk, type AllDiffs } from '../api/queries';
-import { isDirection, type DiffItem, type Direction } from '../api/types';
-import { ErrorPanel, problemText } from '../components/ErrorPanel';
-import { useIsAdmin } from '../components/RequireAuth';
-import { useI18n } from '../i18n/i18n';
-import { DiffRow, warningTitle } from '../selection/DiffRow';
-import { VisibleText } from '../selection/Invisible';
+import { PageHeading } from '../../components/PageHeading';
+import { api, newIdempotencyKey, unwrap } from '../../api/client';
+import { fetchAllDiffs, invalidateImportViews, qk, type AllDiffs } from '../../api/queries';
+import { isDirection, type DiffItem, type Direction } from '../../api/types';
+import { ErrorPanel, problemText } from '../../components/ErrorPanel';
+import { useIsAdmin } from '../auth/RequireAuth';
+import { useI18n } from '../../i18n/i18n';
+import { DiffRow, warningTitle } from './DiffRow';
+import { VisibleText } from './Invisible';
 import {
   breakdown,
   countSelectable,
@@ -49,7 +49,7 @@ import {
   visibleSelectionState,
   warningsOf,
   type StatusFilter,
-} from '../selection/selection';
+} from './selection';
 import { useQueryClient } from '@tanstack/react-query';
 
 /** Whole seconds since `running` became true (0 when not running): an honest indicator while the server fetches. */

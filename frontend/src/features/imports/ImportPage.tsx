@@ -14,16 +14,16 @@ import {
   Td,
   Th,
 } from 'smarthr-ui';
-import { PageHeading } from '../components/PageHeading';
-import { API_BASE, api, unwrap } from '../api/client';
-import { invalidateImportViews, qk } from '../api/queries';
-import { isTerminal, type Import, type ImportResult, type ImportResultPage, type ResultStatus } from '../api/types';
-import { ErrorPanel, problemText } from '../components/ErrorPanel';
-import { ProgressBar } from '../components/ProgressBar';
-import { useIsAdmin } from '../components/RequireAuth';
-import { ImportStatusBadge, ResultStatusBadge } from '../components/StatusBadge';
-import { useI18n, type MessageKey } from '../i18n/i18n';
-import { ErrorInfo } from '../components/ErrorInfo';
+import { PageHeading } from '../../components/PageHeading';
+import { API_BASE, api, unwrap } from '../../api/client';
+import { invalidateImportViews, qk } from '../../api/queries';
+import { isTerminal, type Import, type ImportResult, type ImportResultPage, type ResultStatus } from '../../api/types';
+import { ErrorPanel, problemText } from '../../components/ErrorPanel';
+import { ProgressBar } from '../../components/ProgressBar';
+import { useIsAdmin } from '../auth/RequireAuth';
+import { ImportStatusBadge, ResultStatusBadge } from '../../components/StatusBadge';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { ErrorInfo } from '../../components/ErrorInfo';
 
 const RESULT_STATUSES: readonly ResultStatus[] = ['failed', 'created', 'updated', 'unchanged', 'skipped_stale', 'pending'];
 /** Without a filter the results list the failed employees first, then every other status (two phases of one list). */

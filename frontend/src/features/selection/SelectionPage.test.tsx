@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { changedItem, conflictItem, newItem, page, unchangedItem, warnedItem } from '../test/fixtures';
-import { renderWithProviders } from '../test/render';
+import { changedItem, conflictItem, newItem, page, unchangedItem, warnedItem } from '../../test/fixtures';
+import { renderWithProviders } from '../../test/render';
 import { SelectionPage } from './SelectionPage';
 
 const defaultItems = [unchangedItem('0001'), changedItem('0002'), newItem('0003'), conflictItem('0004'), changedItem('0005')];

@@ -9,12 +9,12 @@ import {
   Section,
   Stack,
 } from 'smarthr-ui';
-import { PageHeading } from '../components/PageHeading';
-import { api, unwrap } from '../api/client';
-import { qk } from '../api/queries';
-import { DIRECTIONS } from '../api/types';
-import { useIsAdmin } from '../components/RequireAuth';
-import { useT } from '../i18n/i18n';
+import { PageHeading } from '../../components/PageHeading';
+import { api, unwrap } from '../../api/client';
+import { qk } from '../../api/queries';
+import { DIRECTIONS } from '../../api/types';
+import { useIsAdmin } from '../auth/RequireAuth';
+import { useT } from '../../i18n/i18n';
 
 export function IntegrationPage() {
   const t = useT();

@@ -2,10 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Button } from 'smarthr-ui';
-import { api, unwrap } from '../api/client';
-import { qk } from '../api/queries';
-import type { Notification } from '../api/types';
-import { useI18n } from '../i18n/i18n';
+import { api, unwrap } from '../../api/client';
+import { qk } from '../../api/queries';
+import type { Notification } from '../../api/types';
+import { useI18n } from '../../i18n/i18n';
 
 export function NotificationBell() {
   const { t, formatDateTime } = useI18n();

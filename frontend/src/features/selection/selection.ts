@@ -1,4 +1,4 @@
-import type { DiffItem, DiffStatus, DiffSummary } from '../api/types';
+import type { DiffItem, DiffStatus, DiffSummary } from '../../api/types';
 
 export type StatusFilter = 'all' | DiffStatus;
 export const STATUS_ORDER: readonly DiffStatus[] = ['unchanged', 'changed', 'new', 'conflict'];

@@ -1,8 +1,8 @@
 import { memo, type CSSProperties } from 'react';
 import { Checkbox, ResponseMessage, VisuallyHiddenText } from 'smarthr-ui';
-import type { DiffItem, FieldDiff } from '../api/types';
-import { DiffStatusBadge } from '../components/StatusBadge';
-import { useI18n, type MessageKey, type T } from '../i18n/i18n';
+import type { DiffItem, FieldDiff } from '../../api/types';
+import { DiffStatusBadge } from '../../components/StatusBadge';
+import { useI18n, type MessageKey, type T } from '../../i18n/i18n';
 import { stripInvisible, VisibleText } from './Invisible';
 import { isSelectable, warningsOf } from './selection';
 

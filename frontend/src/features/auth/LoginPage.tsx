@@ -8,11 +8,11 @@ import {
   InformationPanel,
   Stack,
 } from 'smarthr-ui';
-import { PageHeading } from '../components/PageHeading';
-import { api, ApiError, unwrap } from '../api/client';
-import { qk } from '../api/queries';
-import { LanguageSelect } from '../components/Layout';
-import { useT } from '../i18n/i18n';
+import { PageHeading } from '../../components/PageHeading';
+import { api, ApiError, unwrap } from '../../api/client';
+import { qk } from '../../api/queries';
+import { LanguageSelect } from '../../app/Layout';
+import { useT } from '../../i18n/i18n';
 
 /** Only same-origin paths are followed after login. */
 export function safeNext(next: string | null): string {

@@ -9,14 +9,14 @@ import {
   Td,
   Th,
 } from 'smarthr-ui';
-import { PageHeading } from '../components/PageHeading';
-import { api, unwrap } from '../api/client';
-import { qk } from '../api/queries';
-import { DIRECTIONS, isDirection, isTerminal, type Import, type ImportStatus } from '../api/types';
-import { ProgressBar } from '../components/ProgressBar';
-import { ErrorPanel } from '../components/ErrorPanel';
-import { ImportStatusBadge } from '../components/StatusBadge';
-import { useI18n, type MessageKey } from '../i18n/i18n';
+import { PageHeading } from '../../components/PageHeading';
+import { api, unwrap } from '../../api/client';
+import { qk } from '../../api/queries';
+import { DIRECTIONS, isDirection, isTerminal, type Import, type ImportStatus } from '../../api/types';
+import { ProgressBar } from '../../components/ProgressBar';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { ImportStatusBadge } from '../../components/StatusBadge';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
 
 const COUNT_KEYS = ['created', 'updated', 'unchanged', 'skipped', 'failed'] as const;
 

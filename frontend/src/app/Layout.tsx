@@ -5,8 +5,8 @@ import { Button } from 'smarthr-ui';
 import { api } from '../api/client';
 import { useMe } from '../api/queries';
 import { LANGS, useI18n, type Lang } from '../i18n/i18n';
-import { NotificationBell } from './NotificationBell';
-import { LanguageSync } from './LanguageSync';
+import { NotificationBell } from '../features/notifications/NotificationBell';
+import { LanguageSync } from '../features/auth/LanguageSync';
 
 export function LanguageSelect() {
   const { lang, setLang, t } = useI18n();

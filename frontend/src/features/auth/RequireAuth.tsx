@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { Loader } from 'smarthr-ui';
-import { ApiError } from '../api/client';
-import { useMe } from '../api/queries';
-import { useT } from '../i18n/i18n';
-import { ErrorPanel } from './ErrorPanel';
+import { ApiError } from '../../api/client';
+import { useMe } from '../../api/queries';
+import { useT } from '../../i18n/i18n';
+import { ErrorPanel } from '../../components/ErrorPanel';
 
 export function RequireAuth({ children }: { children: ReactNode }) {
   const me = useMe();

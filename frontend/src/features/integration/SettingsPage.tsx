@@ -14,14 +14,14 @@ import {
   Stack,
   StatusLabel,
 } from 'smarthr-ui';
-import { PageHeading } from '../components/PageHeading';
-import { api, ApiError, unwrap } from '../api/client';
-import { qk } from '../api/queries';
-import type { Connection, ConnectionTestResult, ConnectionUpdate, ProviderCheck } from '../api/types';
-import { ErrorPanel, problemText } from '../components/ErrorPanel';
-import { useIsAdmin } from '../components/RequireAuth';
-import { useI18n } from '../i18n/i18n';
-import { ErrorInfo } from '../components/ErrorInfo';
+import { PageHeading } from '../../components/PageHeading';
+import { api, ApiError, unwrap } from '../../api/client';
+import { qk } from '../../api/queries';
+import type { Connection, ConnectionTestResult, ConnectionUpdate, ProviderCheck } from '../../api/types';
+import { ErrorPanel, problemText } from '../../components/ErrorPanel';
+import { useIsAdmin } from '../auth/RequireAuth';
+import { useI18n } from '../../i18n/i18n';
+import { ErrorInfo } from '../../components/ErrorInfo';
 
 type EtRow = { key: number; name: string; code: string };
 export type SettingsForm = {

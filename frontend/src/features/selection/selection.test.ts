@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DiffItem } from '../api/types';
-import { changedItem, conflictItem, newItem, sampleItems, warnedItem } from '../test/fixtures';
+import type { DiffItem } from '../../api/types';
+import { changedItem, conflictItem, newItem, sampleItems, warnedItem } from '../../test/fixtures';
 import {
   countSelectable,
   filterItems,

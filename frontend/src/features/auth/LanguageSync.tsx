@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { api } from '../api/client';
-import { qk, useMe } from '../api/queries';
-import { LANG_STORAGE_KEY, useI18n } from '../i18n/i18n';
+import { api } from '../../api/client';
+import { qk, useMe } from '../../api/queries';
+import { LANG_STORAGE_KEY, useI18n } from '../../i18n/i18n';
 
 function hasStoredLang(): boolean {
   try {

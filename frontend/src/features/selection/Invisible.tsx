@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import { useI18n } from '../i18n/i18n';
+import { useI18n } from '../../i18n/i18n';
 
 // Unicode format characters (general category Cf): zero-width spaces and joiners, direction marks,
 // word joiners, the BOM, the soft hyphen, U+180E, tag characters… They render as nothing, so a value

@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { changedItem, conflictItem, newItem, unchangedItem, warnedItem } from '../test/fixtures';
-import { renderWithProviders } from '../test/render';
+import { changedItem, conflictItem, newItem, unchangedItem, warnedItem } from '../../test/fixtures';
+import { renderWithProviders } from '../../test/render';
 import { DiffRow } from './DiffRow';
 import { codePointLabel, splitInvisible, stripInvisible } from './Invisible';
 
