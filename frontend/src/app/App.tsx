@@ -3,21 +3,16 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { createTheme, IntlProvider, ThemeProvider } from 'smarthr-ui';
 import { onUnauthorized } from '../api/client';
-import { shouldRetry } from '../api/queries';
-import { Layout } from './Layout';
+import { shouldRetry } from '../api/retry';
+import { ApiTokensPage, AuditLogPage, UsersPage } from '../features/admin';
+import { LoginPage, RequireAuth } from '../features/auth';
+import { HistoryPage, ImportPage } from '../features/imports';
+import { IntegrationPage, SettingsPage } from '../features/integration';
+import { SelectionPage } from '../features/selection';
 import { I18nProvider, useI18n } from '../i18n/i18n';
-import { HistoryPage } from '../features/imports/HistoryPage';
-import { ImportPage } from '../features/imports/ImportPage';
-import { IntegrationPage } from '../features/integration/IntegrationPage';
-import { LoginPage } from '../features/auth/LoginPage';
+import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
-import { SelectionPage } from '../features/selection/SelectionPage';
-import { SettingsPage } from '../features/integration/SettingsPage';
 import { TopPage } from './TopPage';
-import { ApiTokensPage } from '../features/admin/ApiTokensPage';
-import { AuditLogPage } from '../features/admin/AuditLogPage';
-import { UsersPage } from '../features/admin/UsersPage';
-import { RequireAuth } from '../features/auth/RequireAuth';
 
 const theme = createTheme();
 

@@ -1,43 +1,16 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { NavLink, useNavigate } from 'react-router';
+import { NavLink } from 'react-router';
 import { Button } from 'smarthr-ui';
-import { api } from '../api/client';
-import { useMe } from '../api/queries';
-import { LANGS, useI18n, type Lang } from '../i18n/i18n';
-import { NotificationBell } from '../features/notifications/NotificationBell';
-import { LanguageSync } from '../features/auth/LanguageSync';
-
-export function LanguageSelect() {
-  const { lang, setLang, t } = useI18n();
-  return (
-    <label className="lang-select">
-      <span className="lang-select-label">{t('lang.label')}</span>
-      <select value={lang} onChange={(e) => setLang(e.currentTarget.value as Lang)} data-testid="lang-select">
-        {LANGS.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {l === 'ja' ? '日本語' : 'English'}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
+import { useMe } from '../api/me';
+import { LanguageSelect } from '../components/LanguageSelect';
+import { useI18n } from '../i18n/i18n';
+import { LanguageSync, useLogout } from '../features/auth';
+import { NotificationBell } from '../features/notifications';
 
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const me = useMe();
-  const qc = useQueryClient();
-  const navigate = useNavigate();
-  const logout = useMutation({
-    mutationFn: async () => {
-      await api.POST('/auth/logout');
-    },
-    onSettled: () => {
-      qc.clear();
-      navigate('/login', { replace: true });
-    },
-  });
+  const logout = useLogout();
 
   return (
     <div className="app">

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import { InformationPanel, PageHeading, Stack } from 'smarthr-ui';
-import { useMe } from '../../api/queries';
+import { useMe } from '../../api/me';
 import { useT } from '../../i18n/i18n';
 
 /** The administration screens' frame: a heading, the three tabs, and a refusal for viewers. */

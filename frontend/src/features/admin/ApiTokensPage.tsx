@@ -1,25 +1,10 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button, Checkbox, Cluster, FormControl, Heading, InformationPanel, Input, Loader, Section, Stack, StatusLabel, Table, Td, Th } from 'smarthr-ui';
-import { api, unwrap } from '../../api/client';
 import type { ApiToken, ApiTokenCreated, Scope } from '../../api/types';
 import { ErrorPanel, problemText } from '../../components/ErrorPanel';
 import { useI18n } from '../../i18n/i18n';
 import { AdminFrame } from './AdminTabs';
-
-export const tokensKey = ['admin-api-tokens'] as const;
-
-async function fetchAllTokens(): Promise<ApiToken[]> {
-  const out: ApiToken[] = [];
-  let cursor: string | undefined;
-  for (let guard = 0; guard < 100; guard++) {
-    const page = unwrap(await api.GET('/api-tokens', { params: { query: { limit: 200, cursor } } }));
-    out.push(...page.items);
-    if (!page.next_cursor) break;
-    cursor = page.next_cursor;
-  }
-  return out;
-}
+import { useApiTokens, useCreateToken, useRevokeToken } from './queries';
 
 type State = 'active' | 'revoked' | 'expired';
 const stateOf = (tok: ApiToken, now = Date.now()): State =>
@@ -27,37 +12,21 @@ const stateOf = (tok: ApiToken, now = Date.now()): State =>
 
 export function ApiTokensPage() {
   const { t, formatDateTime } = useI18n();
-  const qc = useQueryClient();
-  const tokens = useQuery({ queryKey: tokensKey, queryFn: fetchAllTokens });
+  const tokens = useApiTokens();
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<Scope[]>(['read']);
   const [expires, setExpires] = useState('');
   const [created, setCreated] = useState<ApiTokenCreated>();
   const [confirming, setConfirming] = useState<string>();
 
-  const create = useMutation({
-    mutationFn: async () =>
-      unwrap(
-        await api.POST('/api-tokens', {
-          body: { name, scopes, expires_at: expires ? new Date(`${expires}T23:59:59`).toISOString() : undefined },
-        }),
-      ),
-    onSuccess: (tok) => {
+  const create = useCreateToken(
+    () => ({ name, scopes, expires_at: expires ? new Date(`${expires}T23:59:59`).toISOString() : undefined }),
+    (tok) => {
       setCreated(tok);
       setName('');
-      void qc.invalidateQueries({ queryKey: tokensKey });
     },
-  });
-  const revoke = useMutation({
-    mutationFn: async (id: string) => {
-      const r = await api.DELETE('/api-tokens/{id}', { params: { path: { id } } });
-      if (!r.response.ok) unwrap(r);
-    },
-    onSuccess: () => {
-      setConfirming(undefined);
-      void qc.invalidateQueries({ queryKey: tokensKey });
-    },
-  });
+  );
+  const revoke = useRevokeToken(() => setConfirming(undefined));
   const toggleScope = (s: Scope, on: boolean) => setScopes((cur) => (on ? [...new Set([...cur, s])] : cur.filter((x) => x !== s)));
   const onCreate = (e: FormEvent) => {
     e.preventDefault();

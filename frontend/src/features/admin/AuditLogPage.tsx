@@ -1,10 +1,9 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button, Cluster, FormControl, Input, Loader, Select, Table, Td, Th } from 'smarthr-ui';
-import { api, unwrap } from '../../api/client';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { AdminFrame } from './AdminTabs';
+import { useAuditEvents } from './queries';
 
 export const AUDIT_ACTIONS = [
   'login.succeeded',
@@ -32,25 +31,11 @@ export function AuditLogPage() {
   const { t, formatDateTime } = useI18n();
   const [draft, setDraft] = useState<Filters>(empty);
   const [filters, setFilters] = useState<Filters>(empty);
-  const q = useInfiniteQuery({
-    queryKey: ['admin-audit', filters],
-    initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) =>
-      unwrap(
-        await api.GET('/audit-events', {
-          params: {
-            query: {
-              limit: 50,
-              cursor: pageParam,
-              actor: filters.actor || undefined,
-              action: filters.action || undefined,
-              since: toUTC(filters.since),
-              until: toUTC(filters.until),
-            },
-          },
-        }),
-      ),
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  const q = useAuditEvents({
+    actor: filters.actor || undefined,
+    action: filters.action || undefined,
+    since: toUTC(filters.since),
+    until: toUTC(filters.until),
   });
   const rows = q.data?.pages.flatMap((p) => p.items) ?? [];
   const actionLabel = (a: string) => {

@@ -1,26 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button, Cluster, FormControl, Heading, InformationPanel, Input, Loader, Section, Select, Stack, StatusLabel, Table, Td, Th } from 'smarthr-ui';
-import { api, ApiError, unwrap } from '../../api/client';
-import { useMe } from '../../api/queries';
-import type { Role, User } from '../../api/types';
+import { ApiError } from '../../api/client';
+import { useMe } from '../../api/me';
+import type { Role } from '../../api/types';
 import { ErrorPanel, problemText } from '../../components/ErrorPanel';
 import { useI18n, type T } from '../../i18n/i18n';
 import { AdminFrame } from './AdminTabs';
-
-export const usersKey = ['admin-users'] as const;
-
-async function fetchAllUsers(): Promise<User[]> {
-  const out: User[] = [];
-  let cursor: string | undefined;
-  for (let guard = 0; guard < 100; guard++) {
-    const page = unwrap(await api.GET('/users', { params: { query: { limit: 200, cursor } } }));
-    out.push(...page.items);
-    if (!page.next_cursor) break;
-    cursor = page.next_cursor;
-  }
-  return out;
-}
+import { useAddUser, useChangeUser, useUsers } from './queries';
 
 /** A user-management failure in the product's words. */
 export function userErrorText(err: unknown, t: T): string {
@@ -36,30 +22,21 @@ export function userErrorText(err: unknown, t: T): string {
 export function UsersPage() {
   const { t, formatDateTime } = useI18n();
   const me = useMe();
-  const qc = useQueryClient();
-  const users = useQuery({ queryKey: usersKey, queryFn: fetchAllUsers });
+  const users = useUsers();
   const [notice, setNotice] = useState<string>();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const [password, setPassword] = useState('');
 
-  const add = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/users', { body: { email, role, password } })),
-    onSuccess: (u) => {
+  const add = useAddUser(
+    () => ({ email, role, password }),
+    (u) => {
       setNotice(t('admin.users.added', { email: u.email }));
       setEmail('');
       setPassword('');
-      void qc.invalidateQueries({ queryKey: usersKey });
     },
-  });
-  const change = useMutation({
-    mutationFn: async (v: { id: string; role?: Role; disabled?: boolean }) =>
-      unwrap(await api.PATCH('/users/{id}', { params: { path: { id: v.id } }, body: { role: v.role, disabled: v.disabled } })),
-    onSuccess: (u) => {
-      setNotice(t('admin.users.changed', { email: u.email }));
-      void qc.invalidateQueries({ queryKey: usersKey });
-    },
-  });
+  );
+  const change = useChangeUser((u) => setNotice(t('admin.users.changed', { email: u.email })));
   const onAdd = (e: FormEvent) => {
     e.preventDefault();
     setNotice(undefined);

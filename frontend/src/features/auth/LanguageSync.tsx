@@ -1,8 +1,7 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { api } from '../../api/client';
-import { qk, useMe } from '../../api/queries';
+import { useMe } from '../../api/me';
 import { LANG_STORAGE_KEY, useI18n } from '../../i18n/i18n';
+import { useSaveLanguage } from './queries';
 
 function hasStoredLang(): boolean {
   try {
@@ -20,7 +19,7 @@ function hasStoredLang(): boolean {
 export function LanguageSync() {
   const { lang, setLang } = useI18n();
   const me = useMe();
-  const qc = useQueryClient();
+  const saveLanguage = useSaveLanguage();
   const adopted = useRef(false);
   const previous = useRef(lang);
   const saved = me.data?.language;
@@ -36,11 +35,7 @@ export function LanguageSync() {
     if (previous.current === lang) return;
     previous.current = lang;
     if (!isSession || saved === lang) return;
-    void api.PATCH('/me', { body: { language: lang } }).then((r) => {
-      if (!r.data) return;
-      qc.setQueryData(qk.me, r.data);
-      void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== qk.me[0] });
-    });
-  }, [lang, saved, isSession, qc]);
+    saveLanguage(lang);
+  }, [lang, saved, isSession, saveLanguage]);
   return null;
 }

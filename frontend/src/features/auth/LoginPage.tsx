@@ -1,6 +1,5 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import {
   Button,
   FormControl,
@@ -9,10 +8,10 @@ import {
   Stack,
 } from 'smarthr-ui';
 import { PageHeading } from '../../components/PageHeading';
-import { api, ApiError, unwrap } from '../../api/client';
-import { qk } from '../../api/queries';
-import { LanguageSelect } from '../../app/Layout';
+import { ApiError } from '../../api/client';
+import { LanguageSelect } from '../../components/LanguageSelect';
 import { useT } from '../../i18n/i18n';
+import { useLogin } from './queries';
 
 /** Only same-origin paths are followed after login. */
 export function safeNext(next: string | null): string {
@@ -22,20 +21,14 @@ export function safeNext(next: string | null): string {
 
 export function LoginPage() {
   const t = useT();
-  const qc = useQueryClient();
-  const navigate = useNavigate();
   const [params] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
 
-  const login = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/auth/login', { body: { email, password } })),
-    onSuccess: (me) => {
-      qc.clear();
-      qc.setQueryData(qk.me, me);
-      navigate(safeNext(params.get('next')), { replace: true });
-    },
-  });
+  const login = useLogin(
+    () => ({ email, password }),
+    () => safeNext(params.get('next')),
+  );
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();

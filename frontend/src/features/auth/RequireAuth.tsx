@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { Loader } from 'smarthr-ui';
 import { ApiError } from '../../api/client';
-import { useMe } from '../../api/queries';
+import { useMe } from '../../api/me';
 import { useT } from '../../i18n/i18n';
 import { ErrorPanel } from '../../components/ErrorPanel';
 
@@ -29,9 +29,4 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     );
   }
   return <>{children}</>;
-}
-
-export function useIsAdmin(): boolean {
-  const me = useMe();
-  return me.data?.role === 'admin';
 }

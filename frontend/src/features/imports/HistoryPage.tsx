@@ -1,4 +1,3 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useSearchParams, Link } from 'react-router';
 import {
   Button,
@@ -10,13 +9,12 @@ import {
   Th,
 } from 'smarthr-ui';
 import { PageHeading } from '../../components/PageHeading';
-import { api, unwrap } from '../../api/client';
-import { qk } from '../../api/queries';
 import { DIRECTIONS, isDirection, isTerminal, type Import, type ImportStatus } from '../../api/types';
 import { ProgressBar } from '../../components/ProgressBar';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ImportStatusBadge } from '../../components/StatusBadge';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { useImportHistory } from './queries';
 
 const COUNT_KEYS = ['created', 'updated', 'unchanged', 'skipped', 'failed'] as const;
 
@@ -44,20 +42,7 @@ export function HistoryPage() {
   const statusParam = params.get('status');
   const status = STATUSES.includes(statusParam as ImportStatus) ? (statusParam as ImportStatus) : undefined;
 
-  const q = useInfiniteQuery({
-    queryKey: qk.imports({ direction, status }),
-    queryFn: async ({ pageParam }) =>
-      unwrap(
-        await api.GET('/imports', {
-          params: { query: { direction, status, limit: 50, cursor: pageParam || undefined } },
-        }),
-      ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    // a running import's progress (done/total) is followed more closely
-    refetchInterval: (query) =>
-      query.state.data?.pages.some((p) => p.items.some((i) => !isTerminal(i.status))) ? 2_000 : 10_000,
-  });
+  const q = useImportHistory({ direction, status });
 
   const setFilter = (key: string, value: string) => {
     const next = new URLSearchParams(params);

@@ -1,7 +1,6 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ActionDialog } from 'smarthr-ui';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import {
   Button,
   Cluster,
@@ -15,116 +14,22 @@ import {
   Th,
 } from 'smarthr-ui';
 import { PageHeading } from '../../components/PageHeading';
-import { API_BASE, api, unwrap } from '../../api/client';
-import { invalidateImportViews, qk } from '../../api/queries';
-import { isTerminal, type Import, type ImportResult, type ImportResultPage, type ResultStatus } from '../../api/types';
+import { useIsAdmin } from '../../api/me';
+import { isTerminal, type ImportResult, type ResultStatus } from '../../api/types';
 import { ErrorPanel, problemText } from '../../components/ErrorPanel';
 import { ProgressBar } from '../../components/ProgressBar';
-import { useIsAdmin } from '../auth/RequireAuth';
 import { ImportStatusBadge, ResultStatusBadge } from '../../components/StatusBadge';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { ErrorInfo } from '../../components/ErrorInfo';
-
-const RESULT_STATUSES: readonly ResultStatus[] = ['failed', 'created', 'updated', 'unchanged', 'skipped_stale', 'pending'];
-/** Without a filter the results list the failed employees first, then every other status (two phases of one list). */
-type ResultsCursor = { phase: 'failed' | 'rest' | 'one'; cursor: string };
-const NOT_FAILED = RESULT_STATUSES.filter((s) => s !== 'failed');
-
-/** The imports that retried this one (the API links a retry to its source by `retry_of`; they are newer). */
-async function fetchRetriesOf(imp: Import): Promise<Import[]> {
-  const out: Import[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < 10; i++) {
-    const page = unwrap(await api.GET('/imports', { params: { query: { since: imp.created_at, limit: 100, cursor } } }));
-    for (const it of page.items) if (it.retry_of === imp.id) out.push(it);
-    if (!page.next_cursor) break;
-    cursor = page.next_cursor;
-  }
-  return out;
-}
-const POLL_MS = 2000;
-
-/**
- * Follows an import live: the SSE stream (`event: progress`, data = Import) while it runs,
- * falling back to polling GET /imports/{id} every 2 s if the stream fails.
- */
-export function useImportProgress(id: string) {
-  const qc = useQueryClient();
-  const [polling, setPolling] = useState(false);
-  const q = useQuery({
-    queryKey: qk.importOne(id),
-    queryFn: async () => unwrap(await api.GET('/imports/{id}', { params: { path: { id } } })),
-    refetchInterval: (query) => {
-      const d = query.state.data as Import | undefined;
-      return polling && (!d || !isTerminal(d.status)) ? POLL_MS : false;
-    },
-    staleTime: 0,
-  });
-  const finished = q.data ? isTerminal(q.data.status) : false;
-
-  useEffect(() => {
-    if (finished) return;
-    if (typeof EventSource === 'undefined') {
-      setPolling(true);
-      return;
-    }
-    const es = new EventSource(`${API_BASE}/imports/${encodeURIComponent(id)}/events`, { withCredentials: true });
-    let closed = false;
-    es.addEventListener('progress', (ev) => {
-      try {
-        const imp = JSON.parse((ev as MessageEvent<string>).data) as Import;
-        qc.setQueryData(qk.importOne(id), imp);
-        if (isTerminal(imp.status)) {
-          closed = true;
-          es.close();
-        }
-      } catch {
-        // a malformed event: keep listening, polling covers us if the stream dies
-      }
-    });
-    es.onerror = () => {
-      if (closed) return;
-      closed = true;
-      es.close();
-      const cur = qc.getQueryData<Import>(qk.importOne(id));
-      if (!cur || !isTerminal(cur.status)) {
-        setPolling(true);
-        void qc.invalidateQueries({ queryKey: qk.importOne(id) });
-      }
-    };
-    return () => {
-      closed = true;
-      es.close();
-    };
-  }, [id, finished, qc]);
-
-  useEffect(() => {
-    if (finished) {
-      invalidateImportViews(qc);
-      void qc.invalidateQueries({ queryKey: ['import-results', id] });
-    }
-  }, [finished, id, qc]);
-
-  return { query: q, polling, finished };
-}
-
-async function downloadCsv(id: string) {
-  const res = await api.GET('/imports/{id}/results', {
-    params: { path: { id } },
-    headers: { Accept: 'text/csv' },
-    parseAs: 'blob',
-  });
-  if (!res.response.ok || !res.data) unwrap(res);
-  const blob = res.data as unknown as Blob;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `hrbridge-import-${id}.csv`;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import {
+  RESULT_STATUSES,
+  useCancelImport,
+  useDownloadCsv,
+  useImportProgress,
+  useImportResults,
+  useRetriesOf,
+  useRetryImport,
+} from './queries';
 
 export function ImportPage() {
   const { id = '' } = useParams();
@@ -134,64 +39,19 @@ export function ImportPage() {
 function ImportView({ id }: { id: string }) {
   const { t, formatDateTime, formatNumber } = useI18n();
   const isAdmin = useIsAdmin();
-  const navigate = useNavigate();
-  const qc = useQueryClient();
   const { query, finished } = useImportProgress(id);
   const imp = query.data;
   const [statusFilter, setStatusFilter] = useState<'' | ResultStatus>('');
 
-  const results = useInfiniteQuery({
-    queryKey: qk.results(id, statusFilter),
-    queryFn: async ({ pageParam }): Promise<ImportResultPage & { phase: ResultsCursor['phase'] }> => {
-      const status = pageParam.phase === 'one' ? [statusFilter as ResultStatus] : pageParam.phase === 'failed' ? ['failed' as const] : NOT_FAILED;
-      const page = unwrap(
-        await api.GET('/imports/{id}/results', {
-          params: { path: { id }, query: { limit: 200, cursor: pageParam.cursor || undefined, status: [...status] } },
-        }),
-      ) as ImportResultPage;
-      return { ...page, phase: pageParam.phase };
-    },
-    initialPageParam: { phase: statusFilter ? 'one' : 'failed', cursor: '' } as ResultsCursor,
-    getNextPageParam: (last): ResultsCursor | undefined => {
-      if (last.next_cursor) return { phase: last.phase, cursor: last.next_cursor };
-      return last.phase === 'failed' ? { phase: 'rest', cursor: '' } : undefined;
-    },
-    enabled: !!imp,
-    refetchInterval: finished ? false : 4000,
-  });
+  const results = useImportResults(id, statusFilter, { enabled: !!imp, finished });
 
-  // the failed phase comes first; when it ends, the first page of the other statuses follows at once
-  const lastPhase = results.data?.pages.at(-1)?.phase;
-  useEffect(() => {
-    if (lastPhase === 'failed' && results.hasNextPage && !results.isFetchingNextPage) void results.fetchNextPage();
-  }, [lastPhase, results]);
-
-  const retry = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/imports/{id}/retry', { params: { path: { id } } })),
-    onSuccess: (next) => {
-      invalidateImportViews(qc);
-      qc.setQueryData(qk.importOne(next.id), next);
-      navigate(`/imports/${next.id}`);
-    },
-  });
+  const retry = useRetryImport(id);
   const [confirmCancel, setConfirmCancel] = useState(false);
-  const cancel = useMutation({
-    mutationFn: async () => unwrap(await api.POST('/imports/{id}/cancel', { params: { path: { id } } })),
-    onSuccess: (next) => {
-      qc.setQueryData(qk.importOne(id), next);
-      setConfirmCancel(false);
-    },
-    onError: () => setConfirmCancel(false),
-  });
+  const cancel = useCancelImport(id, () => setConfirmCancel(false));
   const hasFailed = !!imp && isTerminal(imp.status) && imp.counts.failed > 0;
-  const retries = useQuery({
-    queryKey: ['imports', { retriesOf: id }],
-    queryFn: () => fetchRetriesOf(imp!),
-    enabled: hasFailed,
-    staleTime: 10_000,
-  });
+  const retries = useRetriesOf(id, imp, hasFailed);
   const retriedBy = retries.data?.[0];
-  const csv = useMutation({ mutationFn: () => downloadCsv(id) });
+  const csv = useDownloadCsv(id);
 
   if (query.isPending) {
     return (

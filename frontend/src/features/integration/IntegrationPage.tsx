@@ -1,4 +1,3 @@
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import {
   AnchorButton,
@@ -10,19 +9,15 @@ import {
   Stack,
 } from 'smarthr-ui';
 import { PageHeading } from '../../components/PageHeading';
-import { api, unwrap } from '../../api/client';
-import { qk } from '../../api/queries';
+import { useIsAdmin } from '../../api/me';
 import { DIRECTIONS } from '../../api/types';
-import { useIsAdmin } from '../auth/RequireAuth';
 import { useT } from '../../i18n/i18n';
+import { useConnection } from './queries';
 
 export function IntegrationPage() {
   const t = useT();
   const isAdmin = useIsAdmin();
-  const conn = useQuery({
-    queryKey: qk.connection,
-    queryFn: async () => unwrap(await api.GET('/integrations/jobkan/connection')),
-  });
+  const conn = useConnection();
   return (
     <Stack gap={1.5} className="page">
       <PageHeading>{t('integration.title')}</PageHeading>

@@ -1,4 +1,3 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import {
   Base,
@@ -15,13 +14,13 @@ import {
   StatusLabel,
 } from 'smarthr-ui';
 import { PageHeading } from '../../components/PageHeading';
-import { api, ApiError, unwrap } from '../../api/client';
-import { qk } from '../../api/queries';
-import type { Connection, ConnectionTestResult, ConnectionUpdate, ProviderCheck } from '../../api/types';
+import { ApiError } from '../../api/client';
+import { useIsAdmin } from '../../api/me';
+import type { Connection, ConnectionUpdate, ProviderCheck } from '../../api/types';
 import { ErrorPanel, problemText } from '../../components/ErrorPanel';
-import { useIsAdmin } from '../auth/RequireAuth';
 import { useI18n } from '../../i18n/i18n';
 import { ErrorInfo } from '../../components/ErrorInfo';
+import { useConnection, useSaveConnection, useTestConnection } from './queries';
 
 type EtRow = { key: number; name: string; code: string };
 export type SettingsForm = {
@@ -79,11 +78,7 @@ function fieldErrors(err: unknown): Record<string, string[]> {
 
 export function SettingsPage() {
   const { t } = useI18n();
-  const conn = useQuery({
-    queryKey: qk.connection,
-    queryFn: async () => unwrap(await api.GET('/integrations/jobkan/connection')),
-    staleTime: 0,
-  });
+  const conn = useConnection({ staleTime: 0 });
   if (conn.isPending) {
     return (
       <div className="page">
@@ -114,7 +109,6 @@ function SecretStatus({ set }: { set: boolean }) {
 function SettingsEditor({ connection }: { connection: Connection }) {
   const { t, formatDateTime, formatNumber } = useI18n();
   const isAdmin = useIsAdmin();
-  const qc = useQueryClient();
   const [form, setForm] = useState<SettingsForm>(() => formFromConnection(connection));
   const [source, setSource] = useState(connection);
   const [saved, setSaved] = useState(false);
@@ -124,10 +118,8 @@ function SettingsEditor({ connection }: { connection: Connection }) {
     setForm(formFromConnection(connection));
   }
 
-  const save = useMutation({
-    mutationFn: async () => unwrap(await api.PUT('/integrations/jobkan/connection', { body: updateFromForm(form) })),
-    onSuccess: (c) => {
-      qc.setQueryData(qk.connection, c);
+  const save = useSaveConnection(() => updateFromForm(form), {
+    onSuccess: () => {
       setSaved(true);
       queueMicrotask(() => statusRef.current?.focus());
     },
@@ -136,10 +128,7 @@ function SettingsEditor({ connection }: { connection: Connection }) {
       queueMicrotask(() => statusRef.current?.focus());
     },
   });
-  const test = useMutation({
-    mutationFn: async (): Promise<ConnectionTestResult> =>
-      unwrap(await api.POST('/integrations/jobkan/connection/test')),
-  });
+  const test = useTestConnection();
 
   const errs = fieldErrors(save.error);
   const set = <K extends keyof SettingsForm>(k: K, v: SettingsForm[K]) => {

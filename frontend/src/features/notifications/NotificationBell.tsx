@@ -1,31 +1,19 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Button } from 'smarthr-ui';
-import { api, unwrap } from '../../api/client';
-import { qk } from '../../api/queries';
 import type { Notification } from '../../api/types';
 import { useI18n } from '../../i18n/i18n';
+import { useMarkRead, useNotifications } from './queries';
 
 export function NotificationBell() {
   const { t, formatDateTime } = useI18n();
-  const qc = useQueryClient();
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const wrapRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
 
-  const q = useQuery({
-    queryKey: qk.notifications,
-    queryFn: async () => unwrap(await api.GET('/notifications', { params: { query: { limit: 20 } } })),
-    refetchInterval: 30_000,
-  });
-
-  const markRead = useMutation({
-    mutationFn: async (id: string) =>
-      unwrap(await api.POST('/notifications/{id}/read', { params: { path: { id } } })),
-    onSuccess: () => qc.invalidateQueries({ queryKey: qk.notifications }),
-  });
+  const q = useNotifications();
+  const markRead = useMarkRead();
 
   useEffect(() => {
     if (!open) return;

@@ -1,7 +1,6 @@
-import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import {
   ActionDialog,
   Button,
@@ -17,11 +16,10 @@ import {
   Th,
 } from 'smarthr-ui';
 import { PageHeading } from '../../components/PageHeading';
-import { api, newIdempotencyKey, unwrap } from '../../api/client';
-import { fetchAllDiffs, invalidateImportViews, qk, type AllDiffs } from '../../api/queries';
+import { newIdempotencyKey } from '../../api/client';
+import { useIsAdmin } from '../../api/me';
 import { isDirection, type DiffItem, type Direction } from '../../api/types';
 import { ErrorPanel, problemText } from '../../components/ErrorPanel';
-import { useIsAdmin } from '../auth/RequireAuth';
 import { useI18n } from '../../i18n/i18n';
 import { DiffRow, warningTitle } from './DiffRow';
 import { VisibleText } from './Invisible';
@@ -50,7 +48,7 @@ import {
   warningsOf,
   type StatusFilter,
 } from './selection';
-import { useQueryClient } from '@tanstack/react-query';
+import { useAllDiffs, useCreateImport, type AllDiffs } from './queries';
 
 /** Whole seconds since `running` became true (0 when not running): an honest indicator while the server fetches. */
 function useElapsedSeconds(running: boolean): number {
@@ -87,27 +85,10 @@ type SelState = { source: AllDiffs | undefined; set: Set<string> };
 function Selection({ direction }: { direction: Direction }) {
   const { t, formatDateTime, formatNumber } = useI18n();
   const isAdmin = useIsAdmin();
-  const navigate = useNavigate();
-  const qc = useQueryClient();
   const [generation, setGeneration] = useState(0);
   const [progress, setProgress] = useState<{ loaded: number; total: number } | null>(null);
 
-  const diffs = useQuery({
-    queryKey: qk.diffs(direction, generation),
-    queryFn: async ({ signal }) => {
-      setProgress(null);
-      const res = await fetchAllDiffs(direction, {
-        refresh: generation > 0,
-        signal,
-        onProgress: (loaded, total) => setProgress({ loaded, total }),
-      });
-      performance.mark('hrbridge:diffs-loaded');
-      return res;
-    },
-    placeholderData: keepPreviousData,
-    staleTime: 5 * 60_000,
-    gcTime: 60_000,
-  });
+  const diffs = useAllDiffs(direction, generation, setProgress);
   // the last list that loaded stays visible (marked as old) when a reload fails
   const [lastGood, setLastGood] = useState<AllDiffs | undefined>(undefined);
   if (diffs.data && !diffs.isPlaceholderData && lastGood !== diffs.data) setLastGood(diffs.data);
@@ -187,21 +168,11 @@ function Selection({ direction }: { direction: Direction }) {
   const [typed, setTyped] = useState('');
   const typedNeeded = needsTypedCount(plan.total);
   const typedOk = !typedNeeded || typedCountMatches(typed, plan.total);
-  const create = useMutation({
-    mutationFn: async () =>
-      unwrap(
-        await api.POST('/imports', {
-          params: { header: { 'Idempotency-Key': keyRef.current } },
-          body: { integration: 'jobkan', direction, employees: employeesRef.current },
-        }),
-      ),
-    onSuccess: (imp) => {
-      invalidateImportViews(qc);
-      qc.setQueryData(qk.importOne(imp.id), imp);
-      setDialogOpen(false);
-      navigate(`/imports/${imp.id}`);
-    },
-  });
+  const create = useCreateImport(
+    direction,
+    () => ({ idempotencyKey: keyRef.current, employees: employeesRef.current }),
+    () => setDialogOpen(false),
+  );
 
   const openDialog = () => {
     employeesRef.current = selectedEmployees(items, selected);
