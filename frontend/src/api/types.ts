@@ -9,6 +9,7 @@ export type DiffSummary = S['DiffSummary'];
 export type FieldDiff = S['FieldDiff'];
 export type FieldName = S['FieldName'];
 export type ConflictReason = S['ConflictReason'];
+export type DiffWarningCode = S['DiffWarningCode'];
 export type Import = S['Import'];
 export type ImportStatus = S['ImportStatus'];
 export type ImportResult = S['ImportResult'];

@@ -13,7 +13,8 @@ import { DIRECTIONS, isDirection, isTerminal, type Import, type ImportStatus } f
 import { ProgressBar } from '../../components/ProgressBar';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { ImportStatusBadge } from '../../components/StatusBadge';
-import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { useI18n } from '../../i18n/i18n';
+import { IMPORT_STATUS_LABEL } from '../../i18n/labels';
 import { useImportHistory } from './queries';
 
 const COUNT_KEYS = ['created', 'updated', 'unchanged', 'skipped', 'failed'] as const;
@@ -25,7 +26,7 @@ function Counts({ imp }: { imp: Import }) {
     <ul className="history-counts" data-testid="history-counts">
       {COUNT_KEYS.map((k) => (
         <li key={k} data-count={k} className={k === 'failed' && imp.counts.failed > 0 ? 'is-failed' : undefined}>
-          {t(`counts.${k}` as MessageKey)} <strong>{formatNumber(imp.counts[k])}</strong>
+          {t(`counts.${k}`)} <strong>{formatNumber(imp.counts[k])}</strong>
         </li>
       ))}
     </ul>
@@ -75,7 +76,7 @@ export function HistoryPage() {
             <option value="">{t('filter.all')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {t(`import.status.${s}`)}
+                {t(IMPORT_STATUS_LABEL[s])}
               </option>
             ))}
           </select>

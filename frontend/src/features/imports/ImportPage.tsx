@@ -19,7 +19,8 @@ import { isTerminal, type ImportResult, type ResultStatus } from '../../api/type
 import { ErrorPanel, problemText } from '../../components/ErrorPanel';
 import { ProgressBar } from '../../components/ProgressBar';
 import { ImportStatusBadge, ResultStatusBadge } from '../../components/StatusBadge';
-import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { useI18n } from '../../i18n/i18n';
+import { FIELD_LABEL, RESULT_STATUS_LABEL } from '../../i18n/labels';
 import { ErrorInfo } from '../../components/ErrorInfo';
 import {
   RESULT_STATUSES,
@@ -127,7 +128,7 @@ function ImportView({ id }: { id: string }) {
           <ul className="count-tiles" aria-label={t('import.counts')} data-testid="import-counts">
             {(['created', 'updated', 'unchanged', 'skipped', 'failed'] as const).map((k) => (
               <li key={k} className={`count-tile count-tile--${k}`} data-count={k}>
-                <span className="count-tile-label">{t(`counts.${k}` as MessageKey)}</span>
+                <span className="count-tile-label">{t(`counts.${k}`)}</span>
                 <span className="count-tile-value">{formatNumber(imp.counts[k])}</span>
               </li>
             ))}
@@ -201,7 +202,7 @@ function ImportView({ id }: { id: string }) {
               <option value="">{t('filter.all')}</option>
               {RESULT_STATUSES.map((s) => (
                 <option key={s} value={s}>
-                  {t(`result.${s}`)}
+                  {t(RESULT_STATUS_LABEL[s])}
                 </option>
               ))}
             </select>
@@ -237,7 +238,7 @@ function ImportView({ id }: { id: string }) {
                           <ErrorInfo error={r.error} />
                         </div>
                       ) : r.changed_fields.length > 0 ? (
-                        r.changed_fields.map((f) => t(`field.${f}` as MessageKey)).join(listSep)
+                        r.changed_fields.map((f) => t(FIELD_LABEL[f])).join(listSep)
                       ) : (
                         '—'
                       )}

@@ -3,28 +3,18 @@ import { Checkbox, ResponseMessage, VisuallyHiddenText } from 'smarthr-ui';
 import type { DiffItem, FieldDiff } from '../../api/types';
 import { DiffStatusBadge } from '../../components/StatusBadge';
 import { useI18n, type MessageKey, type T } from '../../i18n/i18n';
+import { CONFLICT_REASON_LABEL, FIELD_LABEL, labelOf, WARNING_LABEL } from '../../i18n/labels';
 import { stripInvisible, VisibleText } from './Invisible';
 import { isSelectable, warningsOf } from './selection';
 
 export function fieldLabel(t: T, f: Pick<FieldDiff, 'name' | 'label'>): string {
-  const key = `field.${f.name}` as MessageKey;
-  const s = t(key);
-  return s === key ? f.label : s;
+  const key = labelOf(FIELD_LABEL, f.name);
+  return key ? t(key) : f.label;
 }
-
-const KNOWN_REASONS = new Set([
-  'missing_employee_number',
-  'duplicate_employee_number',
-  'unmapped_employment_type',
-  'target_refuses_blank',
-  'invalid_value',
-]);
-
-const KNOWN_WARNINGS = new Set(['similar_employee_number']);
 
 /** The warning's title in the current language; the server's message (Japanese) gives the details. */
 export function warningTitle(t: T, code: string): string {
-  return KNOWN_WARNINGS.has(code) ? t(`warning.${code}` as MessageKey) : t('warning.unknown');
+  return t(labelOf(WARNING_LABEL, code) ?? 'warning.unknown');
 }
 
 /** A row's warnings: icon, title and the server's message; `id` lets the checkbox point at them. */
@@ -56,10 +46,15 @@ export function DiffWarnings({ item, id }: { item: Pick<DiffItem, 'warnings'>; i
 }
 
 export function reasonText(t: T, reason: DiffItem['reason']): string {
-  return reason && KNOWN_REASONS.has(reason) ? t(`reason.${reason}` as MessageKey) : t('reason.unknown');
+  return t(labelOf(CONFLICT_REASON_LABEL, reason) ?? 'reason.unknown');
 }
 
-const EMPLOYMENT_STATUSES = new Set(['employed', 'absent', 'retired']);
+/** 在籍状況 codes as the providers' normalised values (a string in the contract, not an enum). */
+const EMPLOYMENT_STATUS_LABEL: Record<'employed' | 'absent' | 'retired', MessageKey> = {
+  employed: 'empStatus.employed',
+  absent: 'empStatus.absent',
+  retired: 'empStatus.retired',
+};
 const DATE_FIELDS = new Set<FieldDiff['name']>(['hired_on', 'birth_date']);
 
 /** A value as the administrator reads it: 在籍状況 codes in words, dates in the language's form, blanks said. */
@@ -70,7 +65,8 @@ export function displayValue(
   fmtDate: (d: string) => string = (d) => d,
 ): string {
   if (v === null || v === undefined || v === '') return t('common.blank');
-  if (field === 'employment_status' && EMPLOYMENT_STATUSES.has(v)) return t(`empStatus.${v}` as MessageKey);
+  const status = field === 'employment_status' ? labelOf(EMPLOYMENT_STATUS_LABEL, v) : undefined;
+  if (status) return t(status);
   if (DATE_FIELDS.has(field)) return fmtDate(v);
   return v;
 }

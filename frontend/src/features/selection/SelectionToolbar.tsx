@@ -1,6 +1,7 @@
 import { FormControl, Input } from 'smarthr-ui';
 import type { DiffSummary } from '../../api/types';
 import { useI18n } from '../../i18n/i18n';
+import { DIFF_STATUS_LABEL } from '../../i18n/labels';
 import { STATUS_ORDER, summaryCount, type StatusFilter } from './selection';
 
 /** The selection page's filter area: the status filter with the summary's counts, and the search. */
@@ -31,7 +32,7 @@ export function SelectionToolbar({
               checked={statusFilter === f}
               onChange={() => onStatusFilter(f)}
             />
-            <span className="segmented-text">{f === 'all' ? t('filter.all') : t(`status.${f}`)}</span>
+            <span className="segmented-text">{f === 'all' ? t('filter.all') : t(DIFF_STATUS_LABEL[f])}</span>
             <span className="segmented-count" data-testid={`summary-${f}`}>
               {formatNumber(summaryCount(summary, f))}
             </span>
