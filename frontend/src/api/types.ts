@@ -29,7 +29,6 @@ export type ApiToken = S['ApiToken'];
 export type ApiTokenCreated = S['ApiTokenCreated'];
 export type Scope = S['Scope'];
 export type AuditEvent = S['AuditEvent'];
-export type ErrorInfoSchema = S['ErrorInfo'];
 
 export const DIRECTIONS: readonly Direction[] = ['jobkan_to_smarthr', 'smarthr_to_jobkan'];
 export const isDirection = (v: unknown): v is Direction =>

@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { BrowserRouter, Navigate, Outlet, Route, Routes, useNavigate } from 'react-router';
 import { createTheme, IntlProvider, ThemeProvider } from 'smarthr-ui';
 import { onUnauthorized } from '../api/client';
 import { shouldRetry } from '../api/retry';
@@ -28,7 +28,6 @@ export function makeQueryClient() {
 /** Sends the user to the login page on any 401, remembering where they were. */
 function UnauthorizedRedirect({ client }: { client: QueryClient }) {
   const navigate = useNavigate();
-  const location = useLocation();
   useEffect(
     () =>
       onUnauthorized(() => {
@@ -39,7 +38,6 @@ function UnauthorizedRedirect({ client }: { client: QueryClient }) {
       }),
     [client, navigate],
   );
-  void location;
   return null;
 }
 

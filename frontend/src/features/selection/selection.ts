@@ -195,12 +195,6 @@ export function selectedWarned(items: readonly DiffItem[], selected: ReadonlySet
   return out;
 }
 
-export function countSelected(items: readonly DiffItem[], selected: ReadonlySet<string>): number {
-  let n = 0;
-  for (const it of items) if (isSelectable(it) && selected.has(it.employee_number)) n++;
-  return n;
-}
-
 export function summaryCount(summary: DiffSummary, f: StatusFilter): number {
   return f === 'all' ? summary.total : summary[f];
 }
