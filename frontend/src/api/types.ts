@@ -9,6 +9,7 @@ export type DiffSummary = S['DiffSummary'];
 export type FieldDiff = S['FieldDiff'];
 export type FieldName = S['FieldName'];
 export type ConflictReason = S['ConflictReason'];
+export type DiffWarningCode = S['DiffWarningCode'];
 export type Import = S['Import'];
 export type ImportStatus = S['ImportStatus'];
 export type ImportResult = S['ImportResult'];
@@ -28,7 +29,6 @@ export type ApiToken = S['ApiToken'];
 export type ApiTokenCreated = S['ApiTokenCreated'];
 export type Scope = S['Scope'];
 export type AuditEvent = S['AuditEvent'];
-export type ErrorInfoSchema = S['ErrorInfo'];
 
 export const DIRECTIONS: readonly Direction[] = ['jobkan_to_smarthr', 'smarthr_to_jobkan'];
 export const isDirection = (v: unknown): v is Direction =>

@@ -1,6 +1,7 @@
 import { StatusLabel } from 'smarthr-ui';
 import type { DiffStatus, ImportStatus, ResultStatus } from '../api/types';
 import { useT } from '../i18n/i18n';
+import { DIFF_STATUS_LABEL, IMPORT_STATUS_LABEL, RESULT_STATUS_LABEL } from '../i18n/labels';
 
 type LabelType = 'grey' | 'blue' | 'green' | 'red' | 'warning' | 'error';
 
@@ -15,7 +16,7 @@ export function DiffStatusBadge({ status }: { status: DiffStatus }) {
   const t = useT();
   return (
     <StatusLabel type={diffType[status]} data-status={status}>
-      {t(`status.${status}`)}
+      {t(DIFF_STATUS_LABEL[status])}
     </StatusLabel>
   );
 }
@@ -33,7 +34,7 @@ export function ImportStatusBadge({ status }: { status: ImportStatus }) {
   const t = useT();
   return (
     <StatusLabel type={importType[status]} data-status={status}>
-      {t(`import.status.${status}`)}
+      {t(IMPORT_STATUS_LABEL[status])}
     </StatusLabel>
   );
 }
@@ -51,7 +52,7 @@ export function ResultStatusBadge({ status }: { status: ResultStatus }) {
   const t = useT();
   return (
     <StatusLabel type={resultType[status]} data-status={status}>
-      {t(`result.${status}`)}
+      {t(RESULT_STATUS_LABEL[status])}
     </StatusLabel>
   );
 }

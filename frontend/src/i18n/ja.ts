@@ -295,7 +295,7 @@ export const ja = {
   'admin.users.submit': '追加',
   'admin.users.added': '{email}を追加しました。',
   'admin.users.changed': '{email}を変更しました。',
-  'admin.users.lastAdmin': '有効な管理者が1人だけのため、変更できません。先にほかのユーザーを管理者にしてください。',
+  'admin.users.lastAdmin': 'ほかに有効な管理者がいないため、変更できません。先にほかのユーザーを管理者にしてください。',
   'admin.users.ownAccount': '自分の権限は変更できません。ほかの管理者に依頼してください。',
   'admin.users.emailTaken': 'このメールアドレスのユーザーはすでにいます。',
   'admin.users.failed': '変更できませんでした。{detail}',
