@@ -48,8 +48,6 @@ func (e env) client(t *testing.T, secret string, opts jobkan.Options) *jobkan.Cl
 	return c
 }
 
-
-
 // harness runs the connector conformance suite against the Jobkan simulator.
 var harness = connectortest.Harness{
 	Provider: sandbox.Jobkan,
@@ -146,8 +144,6 @@ func TestTokenLifecycle(t *testing.T) {
 		t.Fatalf("%d tokens, %d requests", n, reqs)
 	}
 }
-
-
 
 func TestWritesRefused(t *testing.T) {
 	e := serve(t, 3)

@@ -44,7 +44,6 @@ func newClient(t *testing.T, base, token string, opts smarthr.Options) *smarthr.
 	return c
 }
 
-
 // harness runs the connector conformance suite against the SmartHR simulator.
 var harness = connectortest.Harness{
 	Provider: sandbox.SmartHR,
@@ -204,10 +203,6 @@ func TestEmploymentTypesCached(t *testing.T) {
 		t.Fatalf("%d requests", n)
 	}
 }
-
-
-
-
 
 func TestNewRejectsBadSettings(t *testing.T) {
 	for _, c := range []struct{ url, token string }{{"ftp://x", "t"}, {"not a url", "t"}, {"https://x.smarthr.jp/api", " "}} {
