@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"hrbridge/server/auth"
+	"hrbridge/server/paging"
 	"hrbridge/server/store"
 )
 
@@ -123,23 +124,15 @@ type Event struct {
 // List returns up to limit events newest first, starting after cursor ("" for
 // the newest), and the cursor of the next page ("" at the end).
 func (l *Log) List(ctx context.Context, limit int, cursor string, f ...store.AuditFilter) ([]Event, string, error) {
-	var after *store.Keyset
-	if cursor != "" {
-		k, err := store.ParseKeyset(cursor)
-		if err != nil {
-			return nil, "", ErrBadCursor
-		}
-		after = k
+	after, err := paging.Parse(cursor, paging.Keyset)
+	if err != nil {
+		return nil, "", ErrBadCursor
 	}
-	rows, err := l.st.ListAuditEvents(ctx, limit+1, after, f...)
+	rows, next, err := paging.Fetch(paging.List.Clamp(limit), func(n int) ([]store.AuditEvent, error) {
+		return l.st.ListAuditEvents(ctx, n, after, f...)
+	}, func(last store.AuditEvent) paging.Cursor { return paging.At(store.Micro(last.CreatedAt), last.ID) })
 	if err != nil {
 		return nil, "", err
-	}
-	next := ""
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1]
-		next = store.Keyset{CreatedAt: last.CreatedAt, ID: last.ID}.String()
 	}
 	out := make([]Event, len(rows))
 	for i, r := range rows {

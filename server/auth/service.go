@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"hrbridge/server/paging"
 	"hrbridge/server/store"
 )
 
@@ -431,7 +432,7 @@ func (s *Service) CreateToken(ctx context.Context, owner Principal, name string,
 }
 
 // ListTokens lists every API token, newest first.
-func (s *Service) ListTokens(ctx context.Context, limit int, after *store.Keyset) ([]store.APITokenWithOwner, error) {
+func (s *Service) ListTokens(ctx context.Context, limit int, after *paging.Cursor) ([]store.APITokenWithOwner, error) {
 	return s.st.ListAPITokens(ctx, limit, after)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"hrbridge/server/paging"
 	"hrbridge/server/store"
 )
 
@@ -22,7 +23,7 @@ const (
 )
 
 // ListUsers lists users newest first, disabled ones included.
-func (s *Service) ListUsers(ctx context.Context, limit int, after *store.Keyset) ([]store.User, error) {
+func (s *Service) ListUsers(ctx context.Context, limit int, after *paging.Cursor) ([]store.User, error) {
 	return s.st.ListUsers(ctx, limit, after)
 }
 

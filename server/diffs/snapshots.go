@@ -5,8 +5,6 @@ package diffs
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -16,6 +14,7 @@ import (
 
 	"hrbridge/server/errcatalog"
 	"hrbridge/server/integration"
+	"hrbridge/server/paging"
 	"hrbridge/server/problem"
 	"hrbridge/server/providers/httpx"
 	"hrbridge/server/sync"
@@ -211,28 +210,11 @@ type Query struct {
 	Cursor   string
 }
 
-type cursor struct {
-	G int64  `json:"g"` // the snapshot's identity (see Snapshot.id)
-	I int    `json:"i"` // the next index in that snapshot
-	N string `json:"n"` // the last item's number and source id, for another snapshot
-	S string `json:"s"`
-}
-
-// valid reports whether a decoded cursor could have been made by Page: the
-// exact encoding Page gives, a real snapshot time, an index inside this
-// snapshot when it is this snapshot's, and a last item.
-func (c cursor) valid(text string, sn *Snapshot, n int) bool {
-	raw, _ := json.Marshal(c)
-	switch {
-	case base64.RawURLEncoding.EncodeToString(raw) != text:
-		return false
-	case c.G <= 0 || c.G > time.Now().Add(time.Hour).UnixNano() || c.I < 0:
-		return false
-	case c.G == sn.GeneratedAt.UnixNano() && c.I > n:
-		return false
-	}
-	return c.N != "" || c.S != ""
-}
+// A page's cursor (paging.Snapshot) holds the snapshot's identity (Gen, see
+// Snapshot.id), the next index in that snapshot (Pos), and the last item's
+// number and source id (Number, Source), to resume after it in another
+// snapshot. paging checks that it is one Page made; an index outside this
+// snapshot, when it is this snapshot's, is refused here.
 
 // Page returns the matching items after the cursor, in order, and the cursor
 // of the next page ("" at the end). A cursor from an older snapshot resumes
@@ -242,18 +224,14 @@ func (sn *Snapshot) Page(q Query) ([]*sync.Item, string, error) {
 	items := sn.Result.Items
 	start := 0
 	if q.Cursor != "" {
-		var c cursor
-		raw, err := base64.RawURLEncoding.DecodeString(q.Cursor)
-		if err == nil {
-			err = json.Unmarshal(raw, &c)
-		}
-		if err != nil || !c.valid(q.Cursor, sn, len(items)) {
+		c, err := paging.Parse(q.Cursor, paging.Snapshot)
+		if err != nil || c.Gen == sn.GeneratedAt.UnixNano() && c.Pos > len(items) {
 			return nil, "", problem.BadRequest("The cursor is not one this API gave.", problem.FieldError{Location: "query.cursor", Message: "malformed"})
 		}
-		if c.G == sn.identity() && c.I >= 0 && c.I <= len(items) {
-			start = c.I
+		if c.Gen == sn.identity() && c.Pos >= 0 && c.Pos <= len(items) {
+			start = c.Pos
 		} else {
-			start = sn.Result.After(c.N, c.S)
+			start = sn.Result.After(c.Number, c.Source)
 		}
 	}
 	want := map[sync.Status]bool{}
@@ -277,8 +255,8 @@ func (sn *Snapshot) Page(q Query) ([]*sync.Item, string, error) {
 		return out, "", nil
 	}
 	last := out[len(out)-1]
-	raw, _ := json.Marshal(cursor{G: sn.identity(), I: i, N: last.EmployeeNumber, S: last.Source.ID})
-	return out, base64.RawURLEncoding.EncodeToString(raw), nil
+	next := paging.Cursor{Kind: paging.Snapshot, Gen: sn.identity(), Pos: i, Number: last.EmployeeNumber, Source: last.Source.ID}
+	return out, next.String(), nil
 }
 
 // identity is the snapshot's id in cursors; a Snapshot made without

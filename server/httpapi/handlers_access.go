@@ -17,6 +17,7 @@ import (
 	"hrbridge/api"
 	"hrbridge/server/audit"
 	"hrbridge/server/auth"
+	"hrbridge/server/paging"
 	"hrbridge/server/problem"
 	"hrbridge/server/store"
 )
@@ -95,26 +96,19 @@ func meOf(p auth.Principal) api.Me {
 }
 
 func (h Access) ListApiTokens(ctx context.Context, req api.ListApiTokensRequestObject) (api.ListApiTokensResponseObject, error) {
-	limit := accessLimit(req.Params.Limit)
-	var after *store.Keyset
-	if req.Params.Cursor != nil && *req.Params.Cursor != "" {
-		k, err := store.ParseKeyset(*req.Params.Cursor)
-		if err != nil {
-			return nil, accessBadCursor()
-		}
-		after = k
+	after, err := paging.Parse(deref(req.Params.Cursor), paging.Keyset)
+	if err != nil {
+		return nil, accessBadCursor()
 	}
-	rows, err := h.Auth.ListTokens(ctx, limit+1, after)
+	rows, next, err := paging.Fetch(accessLimit(req.Params.Limit), func(n int) ([]store.APITokenWithOwner, error) {
+		return h.Auth.ListTokens(ctx, n, after)
+	}, func(last store.APITokenWithOwner) paging.Cursor {
+		return paging.At(store.Micro(last.CreatedAt), last.ID)
+	})
 	if err != nil {
 		return nil, err
 	}
-	page := api.ApiTokenPage{Items: []api.ApiToken{}}
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1]
-		next := store.Keyset{CreatedAt: last.CreatedAt, ID: last.ID}.String()
-		page.NextCursor = &next
-	}
+	page := api.ApiTokenPage{Items: []api.ApiToken{}, NextCursor: cursorOut(next)}
 	for _, r := range rows {
 		page.Items = append(page.Items, tokenOut(r.APIToken, r.OwnerEmail))
 	}
@@ -212,12 +206,7 @@ func clearSessionCookies(c interface{ SetCookie(*http.Cookie) }, secure bool) {
 	c.SetCookie(&http.Cookie{Name: CSRFCookie, Value: "", Path: "/", MaxAge: -1, Secure: secure, SameSite: http.SameSiteStrictMode})
 }
 
-func accessLimit(l *int32) int {
-	if l == nil || *l < 1 {
-		return 50
-	}
-	return int(*l)
-}
+func accessLimit(l *int32) int { return paging.List.Clamp(int(deref(l))) }
 
 func accessBadCursor() *problem.Problem {
 	return problem.BadRequest("Invalid request: query.cursor: not a cursor of this list",

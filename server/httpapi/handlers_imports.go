@@ -20,6 +20,7 @@ import (
 	"hrbridge/server/auth"
 	"hrbridge/server/errcatalog"
 	"hrbridge/server/imports"
+	"hrbridge/server/paging"
 	"hrbridge/server/problem"
 	"hrbridge/server/store"
 	"hrbridge/server/sync"
@@ -116,9 +117,7 @@ func (h Imports) ListImportResults(ctx context.Context, req api.ListImportResult
 		}
 		return resultsCSV{id: req.Id.String(), rows: rows, direction: imp.Direction, lang: langOf(ctx)}, nil
 	}
-	if q.Limit == 0 {
-		q.Limit = 50
-	}
+	q.Limit = paging.List.Clamp(q.Limit)
 	rows, next, err := h.Svc.Results(ctx, req.Id.String(), q)
 	if err != nil {
 		return nil, err

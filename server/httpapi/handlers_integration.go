@@ -8,6 +8,7 @@ import (
 	"hrbridge/server/diffs"
 	"hrbridge/server/errcatalog"
 	"hrbridge/server/integration"
+	"hrbridge/server/paging"
 	"hrbridge/server/problem"
 	"hrbridge/server/sync"
 )
@@ -131,10 +132,7 @@ func (h Integration) ListDiffs(ctx context.Context, req api.ListDiffsRequestObje
 	if err != nil {
 		return nil, err
 	}
-	q := diffs.Query{Q: deref(p.Q), Limit: 100, Cursor: deref(p.Cursor)}
-	if p.Limit != nil {
-		q.Limit = int(*p.Limit)
-	}
+	q := diffs.Query{Q: deref(p.Q), Limit: paging.Diffs.Clamp(int(deref(p.Limit))), Cursor: deref(p.Cursor)}
 	if p.Status != nil {
 		for _, s := range *p.Status {
 			q.Statuses = append(q.Statuses, sync.Status(s))

@@ -11,6 +11,7 @@ import (
 	"hrbridge/api"
 	"hrbridge/server/audit"
 	"hrbridge/server/auth"
+	"hrbridge/server/paging"
 	"hrbridge/server/problem"
 	"hrbridge/server/store"
 )
@@ -30,26 +31,17 @@ func userOut(u store.User) api.User {
 }
 
 func (h Access) ListUsers(ctx context.Context, req api.ListUsersRequestObject) (api.ListUsersResponseObject, error) {
-	limit := accessLimit(req.Params.Limit)
-	var after *store.Keyset
-	if req.Params.Cursor != nil && *req.Params.Cursor != "" {
-		k, err := store.ParseKeyset(*req.Params.Cursor)
-		if err != nil {
-			return nil, accessBadCursor()
-		}
-		after = k
+	after, err := paging.Parse(deref(req.Params.Cursor), paging.Keyset)
+	if err != nil {
+		return nil, accessBadCursor()
 	}
-	rows, err := h.Auth.ListUsers(ctx, limit+1, after)
+	rows, next, err := paging.Fetch(accessLimit(req.Params.Limit), func(n int) ([]store.User, error) {
+		return h.Auth.ListUsers(ctx, n, after)
+	}, func(last store.User) paging.Cursor { return paging.At(store.Micro(last.CreatedAt), last.ID) })
 	if err != nil {
 		return nil, err
 	}
-	page := api.UserPage{Items: []api.User{}}
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1]
-		next := store.Keyset{CreatedAt: last.CreatedAt, ID: last.ID}.String()
-		page.NextCursor = &next
-	}
+	page := api.UserPage{Items: []api.User{}, NextCursor: cursorOut(next)}
 	for _, u := range rows {
 		page.Items = append(page.Items, userOut(u))
 	}

@@ -2,15 +2,12 @@ package imports
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
-	"reflect"
 	"time"
 
-	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"hrbridge/server/paging"
 	"hrbridge/server/problem"
 	"hrbridge/server/store"
 )
@@ -33,52 +30,10 @@ type Filter struct {
 	Cursor            string
 }
 
-// timeCursor resumes a list ordered by (created_at, id) descending.
-type timeCursor struct {
-	T time.Time `json:"t"`
-	I string    `json:"i"`
-}
-
-func encodeCursor(v any) string {
-	raw, _ := json.Marshal(v)
-	return base64.RawURLEncoding.EncodeToString(raw)
-}
-
-// decodeCursor reads a cursor made by encodeCursor. One that does not
-// decode, is not byte for byte what encodeCursor makes of its own value
-// (edited by hand), or names an impossible position is a 400, never an
-// empty page.
-func decodeCursor(s string, v any) error {
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err == nil {
-		err = json.Unmarshal(raw, v)
-	}
-	if err == nil && encodeCursor(reflect.ValueOf(v).Elem().Interface()) != s {
-		err = errors.New("not canonical")
-	}
-	if err == nil {
-		switch c := v.(type) {
-		case *timeCursor:
-			if c.T.IsZero() || c.T.After(time.Now().Add(time.Hour)) || uuid.Validate(c.I) != nil {
-				err = errors.New("impossible position")
-			}
-		case *positionCursor:
-			if c.P < 0 {
-				err = errors.New("impossible position")
-			}
-		}
-	}
-	if err != nil {
-		return problem.BadRequest("The cursor is not one this API gave.", problem.FieldError{Location: "query.cursor", Message: "malformed"})
-	}
-	return nil
-}
-
-func limitOf(n int) int {
-	if n <= 0 {
-		return 50
-	}
-	return min(n, 200)
+// badCursor is the answer to a cursor this API did not give: a 400, never
+// an empty page.
+func badCursor() error {
+	return problem.BadRequest("The cursor is not one this API gave.", problem.FieldError{Location: "query.cursor", Message: "malformed"})
 }
 
 // List returns imports newest first, and the cursor of the next page ("" at
@@ -97,24 +52,16 @@ func (s *Service) List(ctx context.Context, f Filter) ([]store.Import, string, e
 	if f.Until != nil {
 		q = q.Where("created_at < ?", f.Until.UTC())
 	}
-	if f.Cursor != "" {
-		var c timeCursor
-		if err := decodeCursor(f.Cursor, &c); err != nil {
-			return nil, "", err
-		}
-		q = q.Where("created_at < ? OR (created_at = ? AND id < ?)", c.T, c.T, c.I)
+	c, err := paging.Parse(f.Cursor, paging.Keyset)
+	if err != nil {
+		return nil, "", badCursor()
 	}
-	n := limitOf(f.Limit)
-	var out []store.Import
-	if err := q.Order("created_at DESC, id DESC").Limit(n + 1).Find(&out).Error; err != nil {
-		return nil, "", err
+	if c != nil {
+		q = q.Where("created_at < ? OR (created_at = ? AND id < ?)", c.Time, c.Time, c.ID)
 	}
-	if len(out) <= n {
-		return out, "", nil
-	}
-	out = out[:n]
-	last := out[n-1]
-	return out, encodeCursor(timeCursor{T: last.CreatedAt, I: last.ID}), nil
+	return paging.Fetch(paging.List.Clamp(f.Limit), func(n int) (out []store.Import, err error) {
+		return out, q.Order("created_at DESC, id DESC").Limit(n).Find(&out).Error
+	}, func(last store.Import) paging.Cursor { return paging.At(last.CreatedAt, last.ID) })
 }
 
 // ResultQuery selects results of one import.
@@ -122,10 +69,6 @@ type ResultQuery struct {
 	Statuses []string // pending includes the employees being written
 	Limit    int      // 0: every result (CSV)
 	Cursor   string
-}
-
-type positionCursor struct {
-	P int `json:"p"`
 }
 
 // Results returns an import's results in selection order, and the next
@@ -144,28 +87,21 @@ func (s *Service) Results(ctx context.Context, id string, q ResultQuery) ([]stor
 		}
 		db = db.Where("status IN ?", st)
 	}
-	if q.Cursor != "" {
-		var c positionCursor
-		if err := decodeCursor(q.Cursor, &c); err != nil {
-			return nil, "", err
-		}
-		db = db.Where("position > ?", c.P)
+	c, err := paging.Parse(q.Cursor, paging.Position)
+	if err != nil {
+		return nil, "", badCursor()
+	}
+	if c != nil {
+		db = db.Where("position > ?", c.Pos)
 	}
 	db = db.Order("position")
 	if q.Limit <= 0 {
 		var out []store.ImportResult
 		return out, "", db.Find(&out).Error
 	}
-	n := min(q.Limit, 200)
-	var out []store.ImportResult
-	if err := db.Limit(n + 1).Find(&out).Error; err != nil {
-		return nil, "", err
-	}
-	if len(out) <= n {
-		return out, "", nil
-	}
-	out = out[:n]
-	return out, encodeCursor(positionCursor{P: out[n-1].Position}), nil
+	return paging.Fetch(paging.List.Clamp(q.Limit), func(n int) (out []store.ImportResult, err error) {
+		return out, db.Limit(n).Find(&out).Error
+	}, func(last store.ImportResult) paging.Cursor { return paging.After(last.Position) })
 }
 
 // Notifications returns a user's notifications newest first, the next
@@ -180,24 +116,17 @@ func (s *Service) Notifications(ctx context.Context, userID string, unreadOnly b
 	if unreadOnly {
 		q = q.Where("read_at IS NULL")
 	}
-	if cursor != "" {
-		var c timeCursor
-		if err := decodeCursor(cursor, &c); err != nil {
-			return nil, "", 0, err
-		}
-		q = q.Where("created_at < ? OR (created_at = ? AND id < ?)", c.T, c.T, c.I)
+	c, err := paging.Parse(cursor, paging.Keyset)
+	if err != nil {
+		return nil, "", 0, badCursor()
 	}
-	n := limitOf(limit)
-	var out []store.Notification
-	if err := q.Order("created_at DESC, id DESC").Limit(n + 1).Find(&out).Error; err != nil {
-		return nil, "", 0, err
+	if c != nil {
+		q = q.Where("created_at < ? OR (created_at = ? AND id < ?)", c.Time, c.Time, c.ID)
 	}
-	if len(out) <= n {
-		return out, "", unread, nil
-	}
-	out = out[:n]
-	last := out[n-1]
-	return out, encodeCursor(timeCursor{T: last.CreatedAt, I: last.ID}), unread, nil
+	out, next, err := paging.Fetch(paging.List.Clamp(limit), func(n int) (out []store.Notification, err error) {
+		return out, q.Order("created_at DESC, id DESC").Limit(n).Find(&out).Error
+	}, func(last store.Notification) paging.Cursor { return paging.At(last.CreatedAt, last.ID) })
+	return out, next, unread, err
 }
 
 // MarkRead marks one of the user's notifications read; another user's, or

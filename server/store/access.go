@@ -2,16 +2,16 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"gorm.io/gorm"
 	"modernc.org/sqlite"
+
+	"hrbridge/server/paging"
 )
 
 // Repositories for access control: users, browser sessions, API tokens and
@@ -141,37 +141,12 @@ type APITokenWithOwner struct {
 	OwnerEmail string
 }
 
-// Keyset is a position in a list ordered by (created_at, id) descending.
-type Keyset struct {
-	CreatedAt time.Time
-	ID        string
-}
-
-// String is the opaque cursor for this position.
-func (k Keyset) String() string {
-	return base64.RawURLEncoding.EncodeToString([]byte(Micro(k.CreatedAt).Format(time.RFC3339Nano) + "|" + k.ID))
-}
-
-// ParseKeyset reads a cursor made by Keyset.String.
-func ParseKeyset(cursor string) (*Keyset, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil {
-		return nil, errors.New("not a cursor of this list")
-	}
-	ts, id, ok := strings.Cut(string(raw), "|")
-	t, err := time.Parse(time.RFC3339Nano, ts)
-	if _, uerr := uuid.Parse(id); !ok || err != nil || uerr != nil {
-		return nil, errors.New("not a cursor of this list")
-	}
-	return &Keyset{CreatedAt: t, ID: id}, nil
-}
-
 // ListAPITokens lists tokens newest first, limit at a time, after the
-// position after (nil: from the start).
-func (s *Store) ListAPITokens(ctx context.Context, limit int, after *Keyset) ([]APITokenWithOwner, error) {
+// keyset position after (nil: from the start).
+func (s *Store) ListAPITokens(ctx context.Context, limit int, after *paging.Cursor) ([]APITokenWithOwner, error) {
 	q := s.DB.WithContext(ctx).Model(&APIToken{})
 	if after != nil {
-		q = q.Where("created_at < ? OR (created_at = ? AND id < ?)", Micro(after.CreatedAt), Micro(after.CreatedAt), after.ID)
+		q = q.Where("created_at < ? OR (created_at = ? AND id < ?)", Micro(after.Time), Micro(after.Time), after.ID)
 	}
 	var toks []APIToken
 	if err := q.Order("created_at DESC, id DESC").Limit(limit).Find(&toks).Error; err != nil {

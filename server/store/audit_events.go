@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"hrbridge/server/paging"
 )
 
 // AuditFilter narrows the audit log: Actor is a part of the actor (any
@@ -26,7 +28,7 @@ func (s *Store) InsertAuditEvent(ctx context.Context, e *AuditEvent) error {
 
 // ListAuditEvents lists the audit log newest first, limit at a time, after
 // the position after (nil: from the newest).
-func (s *Store) ListAuditEvents(ctx context.Context, limit int, after *Keyset, f ...AuditFilter) ([]AuditEvent, error) {
+func (s *Store) ListAuditEvents(ctx context.Context, limit int, after *paging.Cursor, f ...AuditFilter) ([]AuditEvent, error) {
 	q := s.DB.WithContext(ctx).Model(&AuditEvent{})
 	for _, f := range f {
 		if f.Actor != "" {
@@ -47,7 +49,7 @@ func (s *Store) ListAuditEvents(ctx context.Context, limit int, after *Keyset, f
 		}
 	}
 	if after != nil {
-		q = q.Where("created_at < ? OR (created_at = ? AND id < ?)", Micro(after.CreatedAt), Micro(after.CreatedAt), after.ID)
+		q = q.Where("created_at < ? OR (created_at = ? AND id < ?)", Micro(after.Time), Micro(after.Time), after.ID)
 	}
 	var out []AuditEvent
 	err := q.Order("created_at DESC, id DESC").Limit(limit).Find(&out).Error

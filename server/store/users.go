@@ -7,6 +7,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"hrbridge/server/paging"
 )
 
 // ErrLastAdmin refuses a change that would leave no enabled administrator.
@@ -14,10 +16,10 @@ var ErrLastAdmin = errors.New("this is the last enabled administrator")
 
 // ListUsers lists users newest first, limit at a time, after the position
 // after (nil: from the start), disabled ones included.
-func (s *Store) ListUsers(ctx context.Context, limit int, after *Keyset) ([]User, error) {
+func (s *Store) ListUsers(ctx context.Context, limit int, after *paging.Cursor) ([]User, error) {
 	q := s.DB.WithContext(ctx).Model(&User{})
 	if after != nil {
-		q = q.Where("created_at < ? OR (created_at = ? AND id < ?)", Micro(after.CreatedAt), Micro(after.CreatedAt), after.ID)
+		q = q.Where("created_at < ? OR (created_at = ? AND id < ?)", Micro(after.Time), Micro(after.Time), after.ID)
 	}
 	var out []User
 	err := q.Order("created_at DESC, id DESC").Limit(limit).Find(&out).Error

@@ -105,19 +105,46 @@ func (e *Employee) Set(f Field, v string) {
 }
 
 // Connector is what the import and diff code need from a provider. Each
-// provider package implements it over HTTP.
+// provider package implements it over HTTP, and every implementation runs the
+// conformance suite in server/providers/connectortest against its simulator.
+// The contract:
 //
-// FindByNumber returns the records whose number is exactly number (no
-// normalisation: a provider cannot search by our comparison key).
+// List returns every record the provider holds, each once, in the provider's
+// own representation (values as sent, not normalised). A record may have no
+// number, and a number may be held by several records.
+//
+// FindByNumber returns the records whose number is exactly number — zero
+// (an empty, possibly nil, slice and a nil error), one, or many where the
+// provider does not keep numbers unique (SmartHR's emp_code). There is no
+// normalisation: a provider cannot search by our comparison key, so a number
+// that equals another only once normalised (full-width digits, spaces) is
+// not found; callers that need the normalised match use List.
 //
 // Reread reads the record current addresses again, the same record Update
 // would write (SmartHR: by crew id; Jobkan: by its code as listed); found
-// is false when it no longer exists. An import that is unsure whether an
-// update landed rereads the record it previewed, rather than searching by
-// number, so that an update can never turn into a create.
+// is false, with a nil error, when it no longer exists. An import that is
+// unsure whether an update landed rereads the record it previewed, rather
+// than searching by number, so that an update can never turn into a create.
+//
+// Create adds want and returns the record as stored, with its ID.
 //
 // Update sends only the named fields of want (the target's own representation);
-// current is the record as last read (its ID addresses it).
+// a field not named is never sent, even if want's value differs. current is
+// the record as last read (it addresses the record). No fields: nothing is sent.
+//
+// Errors, and whether the write may have landed:
+//   - a value the connector cannot express on the wire (a field not synced to
+//     that provider, an unmapped employment type) fails before anything is
+//     sent: nothing landed;
+//   - a 4xx answer (*httpx.Error with HTTPStatus 400..499) means the provider
+//     refused the request: nothing landed. A 409 on Create means the number
+//     (or another unique value, such as Jobkan's e-mail) already exists —
+//     possibly because an earlier attempt of this very create landed;
+//   - a 5xx answer, a timeout, or a connection reset after the request was
+//     sent may have landed: the provider may have applied it and lost the
+//     answer. Callers find out by Reread (update) or FindByNumber (create).
+//     The connectors' HTTP layer retries such a PATCH/PUT (it sets values,
+//     so a repeat changes nothing) but never such a POST.
 type Connector interface {
 	List(ctx context.Context) ([]Employee, error)
 	FindByNumber(ctx context.Context, number string) ([]Employee, error)

@@ -3,14 +3,12 @@ package jobkan_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"hrbridge/server/providers/connectortest"
 	"hrbridge/server/providers/httpx"
 	"hrbridge/server/providers/jobkan"
 	"hrbridge/server/sandbox"
@@ -21,7 +19,7 @@ var ctx = context.Background()
 
 var fast = jobkan.Options{
 	Limits: httpx.Limits{PerSecond: httpx.NoLimit, PerHour: httpx.NoLimit},
-	HTTP:   httpx.Config{BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxAttempts: 15, Timeout: 5 * time.Second},
+	HTTP:   connectortest.Fast,
 }
 
 type env struct {
@@ -50,47 +48,70 @@ func (e env) client(t *testing.T, secret string, opts jobkan.Options) *jobkan.Cl
 	return c
 }
 
-func TestListPagination(t *testing.T) {
-	for _, size := range []int{0, 1, 100, 101, 10_000} {
-		t.Run(fmt.Sprint(size), func(t *testing.T) {
-			e := serve(t, size)
-			c := e.client(t, sandbox.JobkanClientSecret, fast)
-			got, err := c.List(ctx)
-			if err != nil {
-				t.Fatal(err)
+// harness runs the connector conformance suite against the Jobkan simulator.
+var harness = connectortest.Harness{
+	Provider: sandbox.Jobkan,
+	Name:     jobkan.Provider,
+	Base:     sandbox.JobkanBase,
+	New: func(t *testing.T, root string, o connectortest.Options) connectortest.Connector {
+		o = o.Resolve()
+		secret := o.Secret
+		if secret == "" {
+			secret = sandbox.JobkanClientSecret
+		}
+		c, err := jobkan.New(root, root+"/oauth/token", sandbox.JobkanClientID, secret, jobkan.Options{Limits: o.Limits, HTTP: o.HTTP})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	},
+	// keyset: until a short page, maybe an empty one
+	ListRequests: func(size int) int64 { return int64(size/100 + 1) },
+	AfterList: func(t *testing.T, sb *sandbox.Sandbox, size int) {
+		if st := sb.Stats(sandbox.Jobkan); st.TokensIssued != 1 {
+			t.Fatalf("%d tokens for one listing", st.TokensIssued)
+		}
+	},
+	CheckScenario: func(t *testing.T, root string, all []hrsync.Employee) {
+		statuses := map[string]int{}
+		for _, emp := range all {
+			statuses[emp.EmploymentStatus]++
+			if len(emp.EmploymentType) != 1 || emp.EmploymentType < "1" || emp.EmploymentType > "8" || !strings.Contains(emp.Email, "@") || emp.ID == "" {
+				t.Errorf("%+v", emp)
 			}
-			codes := map[string]bool{}
-			for _, emp := range got {
-				codes[emp.EmployeeNumber] = true
-			}
-			requests := int64(size/100 + 1) // keyset: until a short page, maybe an empty one
-			if len(got) != size || len(codes) != size || c.Stats().Requests != requests {
-				t.Fatalf("%d employees, %d codes, %d requests; want %d in %d", len(got), len(codes), c.Stats().Requests, size, requests)
-			}
-			if st := e.sb.Stats(sandbox.Jobkan); st.TokensIssued != 1 {
-				t.Fatalf("%d tokens for one listing", st.TokensIssued)
-			}
-		})
-	}
+		}
+		if len(statuses) > 3 || statuses[hrsync.StatusEmployed] == 0 || statuses[hrsync.StatusRetired] == 0 {
+			t.Fatalf("statuses %v", statuses)
+		}
+	},
+	NewEmployee: hrsync.Employee{
+		EmployeeNumber: "J/0001", LastName: "𠮷田", FirstName: "　髙子", HiredOn: "2024-04-01",
+		EmploymentType: "3", Phone: "０３‐１２３４‐５６７８", BirthDate: "1990-02-28",
+		EmploymentStatus: hrsync.StatusAbsent, Email: "j0001@example.jp",
+	},
+	Change: func(e *hrsync.Employee) []hrsync.Field {
+		e.Phone, e.EmploymentType, e.EmploymentStatus = "", "8", hrsync.StatusRetired
+		return []hrsync.Field{hrsync.FieldPhone, hrsync.FieldEmploymentType, hrsync.FieldEmploymentStatus}
+	},
+	CheckAuthError: func(t *testing.T, call string, e *httpx.Error) {
+		if e.Code != "invalid_client" || e.Message != "クライアント認証に失敗しました" {
+			t.Fatalf("%s: %#v", call, e)
+		}
+	},
+	Unreadable: []connectortest.Unreadable{
+		{Name: "HTML list", Path: "/master/v1/employees", ContentType: "text/html", Body: "<html>メンテナンス中</html>",
+			Want:   `Jobkan API: GET /master/v1/employees?count=100&last_id=0: HTTP 200 invalid_response: expected a JSON body but got content type "text/html"`,
+			Hidden: []string{"abc-token-xyz"}},
+		{Name: "malformed list", Path: "/master/v1/employees", ContentType: "application/json", Body: `{"employees":[`,
+			Want: "HTTP 200 invalid_response: malformed JSON body", Hidden: []string{"abc-token-xyz"}},
+		{Name: "token not JSON", Path: "/oauth/token", ContentType: "text/plain", Body: "access_token=leaked",
+			Want:   `Jobkan API: POST /oauth/token: HTTP 200 invalid_response: expected a JSON body but got content type "text/plain"`,
+			Hidden: []string{"leaked"}},
+	},
+	UnreadableFallback: `{"access_token":"abc-token-xyz","expires_in":3600}`,
 }
 
-func TestDefaultScenarioMapping(t *testing.T) {
-	e := serve(t, sandbox.DefaultSize)
-	all, err := e.client(t, sandbox.JobkanClientSecret, fast).List(ctx)
-	if err != nil || len(all) != sandbox.DefaultSize {
-		t.Fatalf("%d %v", len(all), err)
-	}
-	statuses := map[string]int{}
-	for _, emp := range all {
-		statuses[emp.EmploymentStatus]++
-		if len(emp.EmploymentType) != 1 || emp.EmploymentType < "1" || emp.EmploymentType > "8" || !strings.Contains(emp.Email, "@") || emp.ID == "" {
-			t.Errorf("%+v", emp)
-		}
-	}
-	if len(statuses) > 3 || statuses[hrsync.StatusEmployed] == 0 || statuses[hrsync.StatusRetired] == 0 {
-		t.Fatalf("statuses %v", statuses)
-	}
-}
+func TestConnector(t *testing.T) { connectortest.Run(t, harness) }
 
 func TestTokenLifecycle(t *testing.T) {
 	e := serve(t, 5)
@@ -124,66 +145,6 @@ func TestTokenLifecycle(t *testing.T) {
 	}
 }
 
-func TestAuthFailure(t *testing.T) {
-	e := serve(t, 1)
-	const secret = "wrong-secret-0123456789"
-	c := e.client(t, secret, fast)
-	for name, call := range map[string]func() error{
-		"ping": func() error { return c.Ping(ctx) },
-		"list": func() error { _, err := c.List(ctx); return err },
-	} {
-		err := call()
-		var he *httpx.Error
-		if !errors.As(err, &he) || he.HTTPStatus != 401 || he.Code != "invalid_client" || he.Message != "クライアント認証に失敗しました" || he.Provider != "Jobkan" {
-			t.Fatalf("%s: %#v", name, err)
-		}
-		if strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "connection settings") {
-			t.Fatalf("%s: %s", name, err)
-		}
-	}
-	if err := e.client(t, sandbox.JobkanClientSecret, fast).Ping(ctx); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestCreateFindUpdate(t *testing.T) {
-	e := serve(t, 10)
-	c := e.client(t, sandbox.JobkanClientSecret, fast)
-	want := hrsync.Employee{
-		EmployeeNumber: "J/0001", LastName: "𠮷田", FirstName: "　髙子", HiredOn: "2024-04-01",
-		EmploymentType: "3", Phone: "０３‐１２３４‐５６７８", BirthDate: "1990-02-28",
-		EmploymentStatus: hrsync.StatusAbsent, Email: "j0001@example.jp",
-	}
-	got, err := c.Create(ctx, want)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want.ID = got.ID
-	if got != want || got.ID == "" {
-		t.Fatalf("created\n %+v\nwant\n %+v", got, want)
-	}
-	found, err := c.FindByNumber(ctx, "J/0001")
-	if err != nil || len(found) != 1 || found[0] != want {
-		t.Fatalf("found %+v %v", found, err)
-	}
-	next := want
-	next.Phone, next.EmploymentType, next.EmploymentStatus, next.FirstName = "", "8", hrsync.StatusRetired, "ignored"
-	if err := c.Update(ctx, got, next, []hrsync.Field{hrsync.FieldPhone, hrsync.FieldEmploymentType, hrsync.FieldEmploymentStatus}); err != nil {
-		t.Fatal(err)
-	}
-	found, _ = c.FindByNumber(ctx, "J/0001")
-	want.Phone, want.EmploymentType, want.EmploymentStatus = "", "8", hrsync.StatusRetired
-	if len(found) != 1 || found[0] != want {
-		t.Fatalf("after update %+v", found)
-	}
-	if w := e.sb.Writes(sandbox.Jobkan); w.Employees["J/0001"] != (sandbox.WriteCount{Creates: 1, Updates: 1}) || w.Total.Creates != 1 {
-		t.Fatalf("writes %+v", w)
-	}
-	if none, err := c.FindByNumber(ctx, "NOPE"); err != nil || none != nil {
-		t.Fatalf("%v %v", none, err)
-	}
-}
-
 func TestWritesRefused(t *testing.T) {
 	e := serve(t, 3)
 	c := e.client(t, sandbox.JobkanClientSecret, fast)
@@ -211,87 +172,5 @@ func TestWritesRefused(t *testing.T) {
 	}
 	if w := e.sb.Writes(sandbox.Jobkan); w.Total != (sandbox.WriteCount{}) {
 		t.Fatalf("writes %+v", w)
-	}
-}
-
-func TestStorms(t *testing.T) {
-	e := serve(t, 1500)
-	if err := e.sb.SetFaults(sandbox.Jobkan, sandbox.Faults{Rate429: 0.3, ErrorRate: 0.2, PerSecond: 25, PerHour: 1000}); err != nil {
-		t.Fatal(err)
-	}
-	opts := fast
-	opts.Limits = httpx.Limits{PerSecond: 25, PerHour: 1000}
-	c := e.client(t, sandbox.JobkanClientSecret, opts)
-	all, err := c.List(ctx)
-	if err != nil || len(all) != 1500 {
-		t.Fatalf("%d %v", len(all), err)
-	}
-	var wg sync.WaitGroup
-	for _, emp := range all[:15] {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			want := emp
-			want.Phone = "03-0000-0000"
-			if err := c.Update(ctx, emp, want, []hrsync.Field{hrsync.FieldPhone}); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	st, cs := e.sb.Stats(sandbox.Jobkan), c.Stats()
-	if st.Requests <= 25 || st.Throttled != 0 || st.Injected429 == 0 || st.InjectedErrors == 0 || cs.TooManyRequests != st.Injected429 {
-		t.Fatalf("simulator %+v, client %+v", st, cs)
-	}
-	if w := e.sb.Writes(sandbox.Jobkan); w.Total.Updates != 15 || w.Employees[all[0].EmployeeNumber].Updates != 1 {
-		t.Fatalf("writes %+v", w.Total)
-	}
-	t.Logf("simulator %+v", st)
-}
-
-func TestTimeout(t *testing.T) {
-	e := serve(t, 1)
-	c := e.client(t, sandbox.JobkanClientSecret, func() jobkan.Options {
-		o := fast
-		o.HTTP.Timeout, o.HTTP.MaxAttempts = 50*time.Millisecond, 2
-		return o
-	}())
-	if err := c.Ping(ctx); err != nil { // the token first, while the simulator is quick
-		t.Fatal(err)
-	}
-	e.sb.SetFaults(sandbox.Jobkan, sandbox.Faults{LatencyMS: 500})
-	start := time.Now()
-	_, err := c.List(ctx)
-	var he *httpx.Error
-	if !errors.As(err, &he) || he.Type != httpx.TypeTimeout || time.Since(start) > 400*time.Millisecond {
-		t.Fatalf("%v after %s", err, time.Since(start))
-	}
-}
-
-func TestUnreadableAnswers(t *testing.T) {
-	cases := []struct{ name, path, ctype, body, want string }{
-		{"HTML list", "/master/v1/employees", "text/html", "<html>メンテナンス中</html>",
-			`Jobkan API: GET /master/v1/employees?count=100&last_id=0: HTTP 200 invalid_response: expected a JSON body but got content type "text/html"`},
-		{"malformed list", "/master/v1/employees", "application/json", `{"employees":[`, "HTTP 200 invalid_response: malformed JSON body"},
-		{"token not JSON", "/oauth/token", "text/plain", "access_token=leaked", `Jobkan API: POST /oauth/token: HTTP 200 invalid_response: expected a JSON body but got content type "text/plain"`},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.URL.Path == c.path {
-					w.Header().Set("Content-Type", c.ctype)
-					fmt.Fprint(w, c.body)
-					return
-				}
-				w.Header().Set("Content-Type", "application/json")
-				fmt.Fprint(w, `{"access_token":"abc-token-xyz","expires_in":3600}`)
-			}))
-			defer srv.Close()
-			cl, _ := jobkan.New(srv.URL, srv.URL+"/oauth/token", "id", "secret-zzz", fast)
-			_, err := cl.List(ctx)
-			if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "leaked") || strings.Contains(err.Error(), "abc-token-xyz") {
-				t.Fatalf("%v", err)
-			}
-		})
 	}
 }

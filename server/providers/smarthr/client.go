@@ -25,8 +25,6 @@ const (
 // Provider names SmartHR in errors.
 const Provider = "SmartHR"
 
-const pageSize = 100 // the API's maximum per_page
-
 // Options tune a Client; the zero value is SmartHR's defaults.
 type Options struct {
 	// UseBusinessName reads and writes business_last_name/business_first_name
@@ -85,7 +83,7 @@ func (c *Client) Stats() httpx.Stats { return c.http.Stats() }
 
 // Ping checks the URL, the token and the permission to read crews.
 func (c *Client) Ping(ctx context.Context) error {
-	_, err := c.get(ctx, "/v1/crews", url.Values{"per_page": {"1"}}, nil)
+	_, err := c.get(ctx, pathCrews, url.Values{paramPerPage: {"1"}}, nil)
 	return err
 }
 
@@ -94,7 +92,7 @@ func (c *Client) request(method, path string, q url.Values, body any) (httpx.Req
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	req := httpx.Request{Method: method, URL: u, Header: http.Header{"Authorization": {"Bearer " + c.token}}}
+	req := httpx.Request{Method: method, URL: u, Header: http.Header{headerAuthorization: {bearerPrefix + c.token}}}
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
@@ -110,15 +108,9 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) (*
 	return c.http.DoJSON(ctx, req, out)
 }
 
-// decodeError reads SmartHR's error body:
-// {"code": 1..9, "type": "...", "message": "...", "errors": [{message, resource, field}] | null}.
+// decodeError reads SmartHR's error body (errorBody).
 func decodeError(body []byte, e *httpx.Error) bool {
-	var w struct {
-		Code    json.Number        `json:"code"`
-		Type    string             `json:"type"`
-		Message string             `json:"message"`
-		Errors  []httpx.FieldError `json:"errors"`
-	}
+	var w errorBody
 	if json.Unmarshal(body, &w) != nil || (w.Type == "" && w.Message == "") {
 		return false
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"sync"
 
@@ -40,7 +39,7 @@ func (c *Client) FindByNumber(ctx context.Context, number string) ([]hrsync.Empl
 	if number == "" {
 		return nil, fmt.Errorf("SmartHR: FindByNumber needs an employee number")
 	}
-	crews, err := c.listAll(ctx, url.Values{"emp_code": {number}})
+	crews, err := c.listAll(ctx, url.Values{paramEmpCode: {number}})
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +59,7 @@ func (c *Client) Reread(ctx context.Context, current hrsync.Employee) (hrsync.Em
 		return hrsync.Employee{}, false, fmt.Errorf("SmartHR: cannot read employee %q again: no crew id", current.EmployeeNumber)
 	}
 	var w crew
-	_, err := c.get(ctx, "/v1/crews/"+url.PathEscape(current.ID), nil, &w)
+	_, err := c.get(ctx, crewPath(current.ID), nil, &w)
 	var he *httpx.Error
 	if errors.As(err, &he) && he.HTTPStatus == http.StatusNotFound {
 		return hrsync.Employee{}, false, nil
@@ -76,10 +75,10 @@ func (c *Client) page(ctx context.Context, q url.Values, n int) ([]crew, http.He
 	for k, v := range q {
 		p[k] = v
 	}
-	p.Set("page", strconv.Itoa(n))
-	p.Set("per_page", strconv.Itoa(pageSize))
+	p.Set(paramPage, strconv.Itoa(n))
+	p.Set(paramPerPage, strconv.Itoa(pageSize))
 	var crews []crew
-	resp, err := c.get(ctx, "/v1/crews", p, &crews)
+	resp, err := c.get(ctx, pathCrews, p, &crews)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -91,7 +90,7 @@ func (c *Client) listAll(ctx context.Context, q url.Values) ([]crew, error) {
 	if err != nil {
 		return nil, err
 	}
-	total, err := strconv.Atoi(h.Get("X-Total-Count"))
+	total, err := strconv.Atoi(h.Get(headerTotalCount))
 	if err != nil {
 		return c.follow(ctx, q, first, h)
 	}
@@ -141,12 +140,10 @@ func (c *Client) listAll(ctx context.Context, q url.Values) ([]crew, error) {
 	return all, nil
 }
 
-var nextLink = regexp.MustCompile(`<[^>]*[?&]page=(\d+)[^>]*>\s*;\s*rel="?next"?`)
-
 // follow pages through rel="next" links, one at a time.
 func (c *Client) follow(ctx context.Context, q url.Values, all []crew, h http.Header) ([]crew, error) {
 	for last := 1; ; {
-		m := nextLink.FindStringSubmatch(h.Get("Link"))
+		m := nextLink.FindStringSubmatch(h.Get(headerLink))
 		if m == nil {
 			return all, nil
 		}

@@ -3,14 +3,11 @@ package smarthr_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
+	"hrbridge/server/providers/connectortest"
 	"hrbridge/server/providers/httpx"
 	"hrbridge/server/providers/smarthr"
 	"hrbridge/server/sandbox"
@@ -22,7 +19,7 @@ var ctx = context.Background()
 // fast retries, no limits: tests that are about limits set their own.
 var fast = smarthr.Options{
 	Limits: httpx.Limits{PerSecond: httpx.NoLimit, PerHour: httpx.NoLimit},
-	HTTP:   httpx.Config{BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxAttempts: 15, Timeout: 5 * time.Second},
+	HTTP:   connectortest.Fast,
 }
 
 // serve starts a sandbox of size employees with no faults and no limits.
@@ -47,36 +44,53 @@ func newClient(t *testing.T, base, token string, opts smarthr.Options) *smarthr.
 	return c
 }
 
-func TestListPagination(t *testing.T) {
-	for _, size := range []int{0, 1, 100, 101, 10_000} {
-		t.Run(fmt.Sprint(size), func(t *testing.T) {
-			_, base := serve(t, size)
-			c := newClient(t, base, sandbox.SmartHRToken, fast)
-			got, err := c.List(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ids := map[string]bool{}
-			for _, e := range got {
-				ids[e.ID] = true
-			}
-			pages := max(1, (size+99)/100)
-			if len(got) != size || len(ids) != size || c.Stats().Requests != int64(pages) {
-				t.Fatalf("%d employees, %d distinct, %d requests; want %d in %d requests", len(got), len(ids), c.Stats().Requests, size, pages)
-			}
-		})
-	}
+// harness runs the connector conformance suite against the SmartHR simulator.
+var harness = connectortest.Harness{
+	Provider: sandbox.SmartHR,
+	Name:     smarthr.Provider,
+	Base:     sandbox.SmartHRBase,
+	New: func(t *testing.T, root string, o connectortest.Options) connectortest.Connector {
+		o = o.Resolve()
+		token := o.Secret
+		if token == "" {
+			token = sandbox.SmartHRToken
+		}
+		return newClient(t, root+"/api", token, smarthr.Options{Limits: o.Limits, HTTP: o.HTTP})
+	},
+	// page 1, then the rest from x-total-count
+	ListRequests:  func(size int) int64 { return int64(max(1, (size+99)/100)) },
+	CheckScenario: checkScenario,
+	NewEmployee: hrsync.Employee{
+		EmployeeNumber: "Z0001", LastName: "𠮷田", FirstName: "髙子 ", HiredOn: "2024-04-01",
+		EmploymentType: "パート・アルバイト", Phone: "０９０ー１２３４ー５６７８", BirthDate: "1990-02-28",
+		EmploymentStatus: hrsync.StatusEmployed,
+	},
+	Change: func(e *hrsync.Employee) []hrsync.Field {
+		e.Phone, e.EmploymentType = "", "契約社員"
+		return []hrsync.Field{hrsync.FieldPhone, hrsync.FieldEmploymentType}
+	},
+	CheckAuthError: func(t *testing.T, call string, e *httpx.Error) {
+		if e.Code != "2" || e.Type != "unauthorized_token" {
+			t.Fatalf("%s: %#v", call, e)
+		}
+	},
+	Unreadable: []connectortest.Unreadable{
+		{Name: "HTML", Path: "/api/v1/crews", ContentType: "text/html", Body: "<html>メンテナンス中</html>",
+			Want: `SmartHR API: GET /api/v1/crews?page=1&per_page=100: HTTP 200 invalid_response: expected a JSON body but got content type "text/html"`},
+		{Name: "malformed JSON", Path: "/api/v1/crews", ContentType: "application/json", Body: `[{"id":"1",`,
+			Want: "SmartHR API: GET /api/v1/crews?page=1&per_page=100: HTTP 200 invalid_response: malformed JSON body"},
+	},
 }
 
-func TestDefaultScenarioMapping(t *testing.T) {
-	_, base := serve(t, sandbox.DefaultSize)
-	legal, err := newClient(t, base, sandbox.SmartHRToken, fast).List(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestConnector(t *testing.T) { connectortest.Run(t, harness) }
+
+// checkScenario checks SmartHR's side of the seeded scenario: its employment
+// type names, dates as SmartHR sends them, business names, one crew without
+// an emp_code and the duplicated ones.
+func checkScenario(t *testing.T, root string, legal []hrsync.Employee) {
 	opts := fast
 	opts.UseBusinessName = true
-	business, err := newClient(t, base, sandbox.SmartHRToken, opts).List(ctx)
+	business, err := newClient(t, root+"/api", sandbox.SmartHRToken, opts).List(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,52 +132,19 @@ func TestDefaultScenarioMapping(t *testing.T) {
 	}
 }
 
-func TestCreateFindUpdate(t *testing.T) {
-	sb, base := serve(t, 10)
+// With business names, the business name is what is written, and the legal
+// name stays.
+func TestBusinessNameWritten(t *testing.T) {
+	_, base := serve(t, 10)
 	c := newClient(t, base, sandbox.SmartHRToken, fast)
-	want := hrsync.Employee{
-		EmployeeNumber: "Z0001", LastName: "𠮷田", FirstName: "髙子 ", HiredOn: "2024-04-01",
-		EmploymentType: "パート・アルバイト", Phone: "０９０ー１２３４ー５６７８", BirthDate: "1990-02-28",
-		EmploymentStatus: hrsync.StatusEmployed,
-	}
-	got, err := c.Create(ctx, want)
+	want, err := c.Create(ctx, harness.NewEmployee)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID == "" {
-		t.Fatal("no id")
-	}
-	want.ID = got.ID
-	if got != want {
-		t.Fatalf("created\n %+v\nwant\n %+v", got, want)
-	}
-	found, err := c.FindByNumber(ctx, "Z0001")
-	if err != nil || len(found) != 1 || found[0] != want {
-		t.Fatalf("found %+v, %v", found, err)
-	}
-
-	next := want
-	next.Phone, next.EmploymentType, next.LastName = "", "契約社員", "山﨑" // LastName changes but is not sent
-	if err := c.Update(ctx, got, next, []hrsync.Field{hrsync.FieldPhone, hrsync.FieldEmploymentType}); err != nil {
-		t.Fatal(err)
-	}
-	found, _ = c.FindByNumber(ctx, "Z0001")
-	want.Phone, want.EmploymentType = "", "契約社員"
-	if len(found) != 1 || found[0] != want {
-		t.Fatalf("after update %+v", found)
-	}
-	if w := sb.Writes(sandbox.SmartHR); w.Employees["Z0001"] != (sandbox.WriteCount{Creates: 1, Updates: 1}) || w.Total.Updates != 1 {
-		t.Fatalf("writes %+v", w)
-	}
-	if none, err := c.FindByNumber(ctx, "NOPE"); err != nil || len(none) != 0 {
-		t.Fatalf("%v %v", none, err)
-	}
-
-	// With business names, the business name is what is written.
 	opts := fast
 	opts.UseBusinessName = true
 	bc := newClient(t, base, sandbox.SmartHRToken, opts)
-	next = want
+	next := want
 	next.LastName = "渡邊"
 	if err := bc.Update(ctx, want, next, []hrsync.Field{hrsync.FieldLastName}); err != nil {
 		t.Fatal(err)
@@ -220,99 +201,6 @@ func TestEmploymentTypesCached(t *testing.T) {
 	}
 	if n := c.Stats().Requests; n != 1 {
 		t.Fatalf("%d requests", n)
-	}
-}
-
-func TestAuthFailure(t *testing.T) {
-	_, base := serve(t, 3)
-	const token = "wrong-token-0123456789"
-	c := newClient(t, base, token, fast)
-	for name, call := range map[string]func() error{
-		"ping": func() error { return c.Ping(ctx) },
-		"list": func() error { _, err := c.List(ctx); return err },
-		"find": func() error { _, err := c.FindByNumber(ctx, "00001"); return err },
-	} {
-		err := call()
-		var e *httpx.Error
-		if !errors.As(err, &e) || e.HTTPStatus != 401 || e.Code != "2" || e.Type != "unauthorized_token" || e.Provider != "SmartHR" {
-			t.Fatalf("%s: %#v", name, err)
-		}
-		if strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "connection settings") {
-			t.Fatalf("%s: %s", name, err)
-		}
-	}
-	if err := newClient(t, base, sandbox.SmartHRToken, fast).Ping(ctx); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// 429 storms and 5xx bursts are ridden out, and the client's own limiter
-// keeps it under the simulator's limits throughout.
-func TestStorms(t *testing.T) {
-	sb, base := serve(t, 1500)
-	if err := sb.SetFaults(sandbox.SmartHR, sandbox.Faults{Rate429: 0.3, ErrorRate: 0.2, PerSecond: 25, PerHour: 1000}); err != nil {
-		t.Fatal(err)
-	}
-	opts := fast
-	opts.Limits = httpx.Limits{PerSecond: 25, PerHour: 1000}
-	c := newClient(t, base, sandbox.SmartHRToken, opts)
-	all, err := c.List(ctx)
-	if err != nil || len(all) != 1500 {
-		t.Fatalf("%d, %v", len(all), err)
-	}
-	var wg sync.WaitGroup
-	for _, e := range all[:15] {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			want := e
-			want.Phone = "03-0000-0000"
-			if err := c.Update(ctx, e, want, []hrsync.Field{hrsync.FieldPhone}); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	st, cs := sb.Stats(sandbox.SmartHR), c.Stats()
-	if st.Requests <= 25 || st.Throttled != 0 || st.Injected429 == 0 || st.InjectedErrors == 0 || cs.TooManyRequests != st.Injected429 {
-		t.Fatalf("simulator %+v, client %+v", st, cs)
-	}
-	if w := sb.Writes(sandbox.SmartHR); w.Total.Updates != 15 || w.Employees[all[0].EmployeeNumber].Updates != 1 {
-		t.Fatalf("writes %+v", w.Total)
-	}
-	t.Logf("simulator %+v", st)
-}
-
-func TestTimeout(t *testing.T) {
-	sb, base := serve(t, 1)
-	sb.SetFaults(sandbox.SmartHR, sandbox.Faults{LatencyMS: 500})
-	opts := fast
-	opts.HTTP.Timeout, opts.HTTP.MaxAttempts = 50*time.Millisecond, 2
-	start := time.Now()
-	_, err := newClient(t, base, sandbox.SmartHRToken, opts).List(ctx)
-	var e *httpx.Error
-	if !errors.As(err, &e) || e.Type != httpx.TypeTimeout || time.Since(start) > 400*time.Millisecond {
-		t.Fatalf("%v after %s", err, time.Since(start))
-	}
-}
-
-func TestUnreadableAnswers(t *testing.T) {
-	cases := []struct{ name, ctype, body, want string }{
-		{"HTML", "text/html", "<html>メンテナンス中</html>", `HTTP 200 invalid_response: expected a JSON body but got content type "text/html"`},
-		{"malformed JSON", "application/json", `[{"id":"1",`, "HTTP 200 invalid_response: malformed JSON body"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", c.ctype)
-				fmt.Fprint(w, c.body)
-			}))
-			defer srv.Close()
-			_, err := newClient(t, srv.URL+"/api", "t0ken-abcdef", fast).List(ctx)
-			if err == nil || !strings.Contains(err.Error(), "SmartHR API: GET /api/v1/crews?page=1&per_page=100: "+c.want) {
-				t.Fatalf("%v", err)
-			}
-		})
 	}
 }
 

@@ -24,13 +24,13 @@ func (c *Client) EmploymentTypes(ctx context.Context) ([]EmploymentType, error) 
 	var all []EmploymentType
 	for page := 1; ; page++ {
 		var ts []EmploymentType
-		q := url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(pageSize)}}
-		resp, err := c.get(ctx, "/v1/employment_types", q, &ts)
+		q := url.Values{paramPage: {strconv.Itoa(page)}, paramPerPage: {strconv.Itoa(pageSize)}}
+		resp, err := c.get(ctx, pathEmploymentTypes, q, &ts)
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, ts...)
-		total, err := strconv.Atoi(resp.Header.Get("X-Total-Count"))
+		total, err := strconv.Atoi(resp.Header.Get(headerTotalCount))
 		if err != nil || len(ts) < pageSize || len(all) >= total {
 			break
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 
 	hrsync "hrbridge/server/sync"
 )
@@ -22,9 +21,9 @@ func (c *Client) Create(ctx context.Context, want hrsync.Employee) (hrsync.Emplo
 		return hrsync.Employee{}, err
 	}
 	if c.opts.UseBusinessName {
-		body["last_name"], body["first_name"] = nullable(want.LastName), nullable(want.FirstName)
+		body[keyLastName], body[keyFirstName] = nullable(want.LastName), nullable(want.FirstName)
 	}
-	req, err := c.request(http.MethodPost, "/v1/crews", nil, body)
+	req, err := c.request(http.MethodPost, pathCrews, nil, body)
 	if err != nil {
 		return hrsync.Employee{}, err
 	}
@@ -47,7 +46,7 @@ func (c *Client) Update(ctx context.Context, current, want hrsync.Employee, fiel
 	if err != nil {
 		return err
 	}
-	req, err := c.request(http.MethodPatch, "/v1/crews/"+url.PathEscape(current.ID), nil, body)
+	req, err := c.request(http.MethodPatch, crewPath(current.ID), nil, body)
 	if err != nil {
 		return err
 	}
