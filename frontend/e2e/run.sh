@@ -2,6 +2,7 @@
 # End-to-end tests: start the built hrbridge (bin/hrbridge, with the SPA
 # embedded) on a fresh SQLite database with the sandbox providers, run the
 # Playwright specs in Debian's Chromium against it, stop it.
+# Arguments go to Playwright (e.g. a spec file: bash frontend/e2e/run.sh layout).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -43,7 +44,7 @@ for _ in $(seq 100); do
 done
 
 status=0
-(cd frontend && npm run --silent e2e) || status=$?
+(cd frontend && npm run --silent e2e -- "$@") || status=$?
 if [ "$status" -ne 0 ]; then
   echo "---- server log (last 100 lines) ----" >&2
   tail -n 100 "$tmp/server.log" >&2

@@ -139,7 +139,7 @@ export const en: Record<MessageKey, string> = {
   'selection.badDirection': 'The import direction is not valid.',
   'selection.viewerNote': 'Viewers cannot run imports.',
   'selection.warnedTitle': 'Some employees need checking ({n})',
-  'selection.warnedBody': 'Employees with a warning are left out of the quick actions such as [Select all Changed]. Check the warning, and tick them one by one if they should be imported.',
+  'selection.warnedBody': 'Quick actions leave them out: check each, and tick those to import one by one.',
 
   'confirm.title': 'Import employees',
   'confirm.body': '{n} employees will be imported into {target}.',

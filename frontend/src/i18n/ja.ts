@@ -139,7 +139,7 @@ export const ja = {
   'selection.badDirection': '取り込みの方向が正しくありません。',
   'selection.viewerNote': '閲覧者は取り込みを実行できません。',
   'selection.warnedTitle': '確認が必要な従業員がいます（{n}件）',
-  'selection.warnedBody': '注意が表示されている従業員は、[差分ありをすべて選択]などの一括選択では選択されません。内容を確認し、取り込む場合は1件ずつチェックを入れてください。',
+  'selection.warnedBody': '一括選択では選択されません。内容を確認し、取り込む場合は1件ずつチェックを入れてください。',
 
   'confirm.title': '従業員情報の取り込み',
   'confirm.body': '{n}件の従業員情報を{target}に取り込みます。',

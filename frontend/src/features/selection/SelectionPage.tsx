@@ -1,6 +1,6 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Button, Cluster, InformationPanel, Loader, Stack } from 'smarthr-ui';
+import { Button, Cluster, InformationPanel, Loader, ResponseMessage, Stack } from 'smarthr-ui';
 import { newIdempotencyKey } from '../../api/client';
 import { useIsAdmin } from '../../api/me';
 import { isDirection, type DiffItem, type Direction } from '../../api/types';
@@ -153,13 +153,13 @@ function Selection({ direction }: { direction: Direction }) {
       ) : null}
 
       {data && warnedCount > 0 ? (
-        <InformationPanel
-          type="warning"
-          title={t('selection.warnedTitle', { n: formatNumber(warnedCount) })}
-          data-testid="warned-notice"
-        >
-          <p>{t('selection.warnedBody')}</p>
-        </InformationPanel>
+        // one line, not a panel: the list keeps its rows on a laptop screen
+        <p className="warned-notice" data-testid="warned-notice" role="status">
+          <ResponseMessage type="warning" size="S">
+            {t('selection.warnedTitle', { n: formatNumber(warnedCount) })}
+          </ResponseMessage>
+          <span className="muted">{t('selection.warnedBody')}</span>
+        </p>
       ) : null}
 
       {data ? (
