@@ -362,7 +362,7 @@ func TestFailureNotificationMailAndRetry(t *testing.T) {
 	}
 	n := page.Items[0]
 	if n.Kind != "import_finished" || n.Title != "ジョブカン連携の取り込みが一部失敗しました" || n.ImportID == nil || *n.ImportID != imp.ID ||
-		!strings.Contains(n.Body, bad) || !strings.Contains(n.Body, "失敗: 1人") {
+		!strings.Contains(n.Body, bad) || !strings.Contains(n.Body, "失敗: 1件") {
 		t.Errorf("notification %+v", n)
 	}
 	// The English-reading administrator's notification is in English, with
@@ -392,7 +392,7 @@ func TestFailureNotificationMailAndRetry(t *testing.T) {
 	if m.Subject != "ジョブカン連携の取り込みが一部失敗しました" || len(m.To) != 1 || m.To[0] != apptest.AdminEmail {
 		t.Errorf("mail to %v: %q", m.To, m.Subject)
 	}
-	for _, want := range []string{bad, "jobkan.rejected_value", "50文字以内", "SmartHRで姓", "（日本時間）", e.Cfg.BaseURL + "/imports/" + imp.ID, "更新: 2人", "SmartHRからジョブカンに取り込む"} {
+	for _, want := range []string{bad, "jobkan.rejected_value", "50文字以内", "SmartHRで姓", "（日本時間）", e.Cfg.BaseURL + "/imports/" + imp.ID, "更新: 2件", "SmartHRからジョブカンに取り込む"} {
 		if !strings.Contains(m.Body, want) {
 			t.Errorf("the mail does not mention %q:\n%s", want, m.Body)
 		}

@@ -77,43 +77,27 @@ func TitleIn(imp store.Import, lang errcatalog.Lang) string {
 // the technical detail), then link when given. Times state their zone.
 func BodyIn(imp store.Import, failed []store.ImportResult, max int, link string, lang errcatalog.Lang, details bool) string {
 	en := lang == errcatalog.En
+	w := bodyLabels[en]
 	var b strings.Builder
-	if en {
-		fmt.Fprintf(&b, "%s (%s)\n", TitleIn(imp, lang), DirectionLabelIn(imp.Direction, lang))
-		fmt.Fprintf(&b, "Started by: %s\n", imp.StartedBy)
-		if imp.StartedAt != nil {
-			fmt.Fprintf(&b, "Started: %s\n", errcatalog.FormatTime(*imp.StartedAt, lang))
+	fmt.Fprintf(&b, w.title+"\n", TitleIn(imp, lang), DirectionLabelIn(imp.Direction, lang))
+	fmt.Fprintf(&b, w.by+"\n", imp.StartedBy)
+	if imp.StartedAt != nil {
+		fmt.Fprintf(&b, w.started+"\n", errcatalog.FormatTime(*imp.StartedAt, lang))
+	}
+	if imp.FinishedAt != nil {
+		fmt.Fprintf(&b, w.finished+"\n", errcatalog.FormatTime(*imp.FinishedAt, lang))
+	}
+	b.WriteString("\n")
+	for _, c := range []struct {
+		label string
+		n     int
+	}{{w.selected, imp.Total}, {"  " + w.created, imp.CreatedCount}, {"  " + w.updated, imp.UpdatedCount},
+		{"  " + w.unchanged, imp.UnchangedCount}, {"  " + w.skipped, imp.SkippedCount}, {"  " + w.failed, imp.FailedCount},
+		{"  " + w.notDone, imp.Total - imp.Done}} {
+		if c.label == "  "+w.notDone && c.n <= 0 {
+			continue
 		}
-		if imp.FinishedAt != nil {
-			fmt.Fprintf(&b, "Finished: %s\n", errcatalog.FormatTime(*imp.FinishedAt, lang))
-		}
-		fmt.Fprintf(&b, "\nSelected employees: %d\n", imp.Total)
-		fmt.Fprintf(&b, "  Created: %d\n", imp.CreatedCount)
-		fmt.Fprintf(&b, "  Updated: %d\n", imp.UpdatedCount)
-		fmt.Fprintf(&b, "  Unchanged: %d\n", imp.UnchangedCount)
-		fmt.Fprintf(&b, "  Skipped (the data changed after it was checked): %d\n", imp.SkippedCount)
-		fmt.Fprintf(&b, "  Failed: %d\n", imp.FailedCount)
-		if left := imp.Total - imp.Done; left > 0 {
-			fmt.Fprintf(&b, "  Not done (canceled): %d\n", left)
-		}
-	} else {
-		fmt.Fprintf(&b, "%s（%s）\n", TitleIn(imp, lang), DirectionLabelIn(imp.Direction, lang))
-		fmt.Fprintf(&b, "実行者: %s\n", imp.StartedBy)
-		if imp.StartedAt != nil {
-			fmt.Fprintf(&b, "開始: %s\n", errcatalog.FormatTime(*imp.StartedAt, lang))
-		}
-		if imp.FinishedAt != nil {
-			fmt.Fprintf(&b, "終了: %s\n", errcatalog.FormatTime(*imp.FinishedAt, lang))
-		}
-		fmt.Fprintf(&b, "\n選択した従業員: %d人\n", imp.Total)
-		fmt.Fprintf(&b, "  新規登録: %d人\n", imp.CreatedCount)
-		fmt.Fprintf(&b, "  更新: %d人\n", imp.UpdatedCount)
-		fmt.Fprintf(&b, "  差分なし: %d人\n", imp.UnchangedCount)
-		fmt.Fprintf(&b, "  スキップ（確認後にデータが変わったため）: %d人\n", imp.SkippedCount)
-		fmt.Fprintf(&b, "  失敗: %d人\n", imp.FailedCount)
-		if left := imp.Total - imp.Done; left > 0 {
-			fmt.Fprintf(&b, "  未実施（中止したため）: %d人\n", left)
-		}
+		fmt.Fprintf(&b, w.count+"\n", c.label, c.n)
 	}
 	if len(failed) > 0 {
 		if en {
@@ -143,7 +127,7 @@ func BodyIn(imp store.Import, failed []store.ImportResult, max int, link string,
 			if en {
 				fmt.Fprintf(&b, "  and %d more (see the integration history)\n", more)
 			} else {
-				fmt.Fprintf(&b, "  ほか%d人（連携履歴で確認できます）\n", more)
+				fmt.Fprintf(&b, "  ほか%d件（連携履歴で確認できます）\n", more)
 			}
 		}
 	}
@@ -162,4 +146,20 @@ func BodyIn(imp store.Import, failed []store.ImportResult, max int, link string,
 		}
 	}
 	return b.String()
+}
+
+// bodyWords are the words of an import's mail, by language (true: English);
+// counts are in 件, as everywhere in the product.
+type bodyWords struct {
+	title, by, started, finished, count                             string
+	selected, created, updated, unchanged, skipped, failed, notDone string
+}
+
+var bodyLabels = map[bool]bodyWords{
+	false: {title: "%s（%s）", by: "実行者: %s", started: "開始: %s", finished: "終了: %s", count: "%s: %d件",
+		selected: "選択した従業員", created: "新規登録", updated: "更新", unchanged: "差分なし",
+		skipped: "スキップ（確認後にデータが変わったため）", failed: "失敗", notDone: "未実施（中止したため）"},
+	true: {title: "%s (%s)", by: "Started by: %s", started: "Started: %s", finished: "Finished: %s", count: "%s: %d",
+		selected: "Selected employees", created: "Created", updated: "Updated", unchanged: "Unchanged",
+		skipped: "Skipped (the data changed after it was checked)", failed: "Failed", notDone: "Not done (canceled)"},
 }
