@@ -36,8 +36,9 @@ const (
 
 // FieldDiff is one field of one employee. Old is the target's value and New
 // the source's, both for display: the employment type is shown by its name
-// (through the value map) in both directions, other fields as the providers
-// hold them.
+// (through the value map) in both directions, a date that reads as one as
+// YYYY-MM-DD (a timestamp as its date in Japan), other fields as the
+// providers hold them.
 type FieldDiff struct {
 	Field   Field
 	Old     string

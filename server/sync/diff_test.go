@@ -143,7 +143,7 @@ func TestDiffJobkanToSmartHR(t *testing.T) {
 			source: emps(jobkanEmp("E001", set(FieldHiredOn, "2021/4/1"))), target: emps(smarthrEmp("E001")),
 			status: StatusChanged, changed: []Field{FieldHiredOn}, write: []Field{FieldHiredOn},
 			want:    map[Field]string{FieldHiredOn: "2021-04-01"},
-			display: map[Field][2]string{FieldHiredOn: {"2020-04-01", "2021/4/1"}}},
+			display: map[Field][2]string{FieldHiredOn: {"2020-04-01", "2021-04-01"}}},
 		{name: "changed: birth date",
 			source: emps(jobkanEmp("E001", set(FieldBirthDate, "1991-01-02"))), target: emps(smarthrEmp("E001")),
 			status: StatusChanged, changed: []Field{FieldBirthDate}, write: []Field{FieldBirthDate},

@@ -166,7 +166,7 @@ func (e *engine) compare(f Field, v, w string) cmpField {
 	si, dateOK := e.appendKey(f, v, e.srcJobkan)
 	s1 := e.fpClose(s0)
 	t0 := e.fpOpen()
-	ti, _ := e.appendKey(f, w, !e.srcJobkan)
+	ti, tDateOK := e.appendKey(f, w, !e.srcJobkan)
 	t1 := e.fpClose(t0)
 	sk, tk := e.buf[s0+4:s1], e.buf[t0+4:t1]
 	c.blankS, c.blankT = len(sk) == 0, len(tk) == 0
@@ -185,9 +185,16 @@ func (e *engine) compare(f Field, v, w string) cmpField {
 			c.oldV = e.types.names[ti]
 		}
 	case FieldHiredOn, FieldBirthDate:
-		// Dates are written as YYYY-MM-DD.
+		// Dates are written, and shown, as YYYY-MM-DD: a timestamp would
+		// otherwise be shown as sent ("2024-03-31T15:00:00Z" for 1 April).
 		if string(sk) != v && c.changed {
 			c.want = string(sk)
+		}
+		if dateOK {
+			c.newV = string(sk)
+		}
+		if tDateOK {
+			c.oldV = string(tk)
 		}
 		if !dateOK && !c.blankS {
 			c.prob = problem{ReasonInvalidValue, fmt.Sprintf("%s「%s」は日付として読めません", LabelJa(f), sk)}

@@ -102,6 +102,7 @@ export const en: Record<MessageKey, string> = {
 
   'warning.similar_employee_number': 'An employee with a similar employee number exists',
   'warning.unknown': 'This employee needs checking',
+  'variant.label': 'variant ideograph (compatibility form) {code}',
   'invisible.label': 'invisible character {code}',
 
   'selection.lead': 'Tick the employees to import, then click [Import selected employees].',

@@ -102,6 +102,7 @@ export const ja = {
 
   'warning.similar_employee_number': '社員番号が似ている従業員がいます',
   'warning.unknown': '確認が必要な点があります',
+  'variant.label': '異体字（互換漢字） {code}',
   'invisible.label': '見えない文字 {code}',
 
   'selection.lead': '取り込む従業員にチェックを入れて、[選択した従業員情報を取り込む]をクリックしてください。',

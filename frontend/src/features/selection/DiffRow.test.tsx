@@ -151,6 +151,19 @@ describe('DiffRow', () => {
     expect(within(row).getByRole('checkbox', { name: '山田 太郎（社員番号 0002）を選択' })).toBeInTheDocument();
   });
 
+  it('marks a compatibility ideograph (異体字), which most fonts draw like its unified form', () => {
+    const item = changedItem('0004', '大\uFA10 花子');
+    item.fields = [{ name: 'last_name', label: '姓', old: '大塚', new: '大\uFA10', changed: true }];
+    renderRow(<DiffRow item={item} selected onToggle={() => {}} />);
+    const row = document.querySelector('li.diff-row') as HTMLElement;
+    expect(row.querySelector('del.diff-old .invisible-char')).toBeNull(); // 塚 U+585A is the unified form
+    expect(within(row.querySelector('ins.diff-new') as HTMLElement).getByRole('img', { name: '異体字（互換漢字） U+FA10' })).toHaveTextContent('U+FA10');
+    // 﨑 U+FA11 is a unified ideograph despite its block: not marked
+    item.fields = [{ name: 'last_name', label: '姓', old: '崎', new: '\uFA11', changed: true }];
+    renderRow(<DiffRow item={item} selected onToggle={() => {}} />);
+    expect(screen.queryAllByRole('img', { name: '異体字（互換漢字） U+FA11' })).toHaveLength(0);
+  });
+
   it('names the marker in English when English is chosen', () => {
     const item = changedItem('0002');
     item.fields = [{ name: 'phone', label: '電話番号', old: '03-1111-2222\u200e', new: '03-1111-2222', changed: true }];

@@ -1,4 +1,4 @@
-import { Fragment } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { useI18n } from '../../i18n/i18n';
 
 // Unicode format characters (general category Cf): zero-width spaces and joiners, direction marks,
@@ -40,18 +40,47 @@ export const stripInvisible = (s: string): string => s.replace(CF_RUNS, '');
  */
 export function VisibleText({ text }: { text: string }) {
   const { t } = useI18n();
-  if (!hasInvisible(text)) return <>{text}</>;
+  if (!hasInvisible(text) && !hasVariant(text)) return <>{text}</>;
   return (
     <>
       {splitInvisible(text).map((p, i) =>
         'text' in p ? (
-          <Fragment key={i}>{p.text}</Fragment>
+          <Fragment key={i}>{hasVariant(p.text) ? <VariantText text={p.text} /> : p.text}</Fragment>
         ) : (
           <InvisibleMarker key={i} code={codePointLabel(p.invisible)} label={t('invisible.label', { code: codePointLabel(p.invisible) })} />
         ),
       )}
     </>
   );
+}
+
+// CJK compatibility ideographs are registered 異体字 (e.g. 塚 U+FA10 beside 塚 U+585A): hrbridge keeps
+// them apart, but most fonts draw both alike, so each one that has a unified counterpart is marked.
+const COMPAT = /[\uF900-\uFAFF]|[\u{2F800}-\u{2FA1F}]/gu;
+const isVariant = (ch: string): boolean => ch.normalize('NFC') !== ch;
+export const hasVariant = (s: string): boolean => [...s.matchAll(COMPAT)].some((m) => isVariant(m[0]));
+
+function VariantText({ text }: { text: string }) {
+  const { t } = useI18n();
+  const out: ReactNode[] = [];
+  let last = 0;
+  for (const m of text.matchAll(COMPAT)) {
+    const i = m.index ?? 0;
+    if (!isVariant(m[0])) continue;
+    if (i > last) out.push(text.slice(last, i));
+    const code = codePointLabel(m[0]);
+    out.push(
+      <span key={i} className="variant-char" title={t('variant.label', { code })} data-code={code}>
+        {m[0]}
+        <span className="invisible-char" role="img" aria-label={t('variant.label', { code })}>
+          {code}
+        </span>
+      </span>,
+    );
+    last = i + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return <>{out}</>;
 }
 
 function InvisibleMarker({ code, label }: { code: string; label: string }) {
