@@ -118,7 +118,7 @@ func (e *engine) build(it *Item, src *Employee, key string, nsrc int, targets []
 				}
 				wr = make([]Field, 0, len(e.fields))
 			}
-			want.Set(f, c.want)
+			want.Set(f, Clean(c.want)) // format characters are never written
 			wr = append(wr, f)
 		}
 	}
@@ -161,7 +161,7 @@ func (e *engine) build(it *Item, src *Employee, key string, nsrc int, targets []
 // compare compares field f of a source value v with a target value w, and
 // adds both comparison keys to the fingerprint.
 func (e *engine) compare(f Field, v, w string) cmpField {
-	c := cmpField{newV: v, oldV: w, want: Clean(v)}
+	c := cmpField{newV: v, oldV: w, want: v}
 	s0 := e.fpOpen()
 	si, dateOK := e.appendKey(f, v, e.srcJobkan)
 	s1 := e.fpClose(s0)
@@ -190,10 +190,10 @@ func (e *engine) compare(f Field, v, w string) cmpField {
 		if string(sk) != v && c.changed {
 			c.want = string(sk)
 		}
-		if dateOK {
+		if dateOK && string(sk) != v { // the comparison does not allocate
 			c.newV = string(sk)
 		}
-		if tDateOK {
+		if tDateOK && string(tk) != w {
 			c.oldV = string(tk)
 		}
 		if !dateOK && !c.blankS {

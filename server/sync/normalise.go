@@ -58,7 +58,14 @@ func Clean(v string) string {
 // category Cf), which never makes a difference (DESIGN.md §2).
 func IsFormat(r rune) bool { return isFormat(r) }
 
-func isFormat(r rune) bool { return r >= 0xAD && unicode.Is(unicode.Cf, r) }
+func isFormat(r rune) bool {
+	// No format character lies below U+00AD or between U+2070 and U+FEFE,
+	// where Japanese text is: most runes are answered without the tables.
+	if r < 0xAD || 0x2070 <= r && r < 0xFEFF {
+		return false
+	}
+	return unicode.Is(unicode.Cf, r)
+}
 
 // hasFormat reports whether s holds a format character; every one is
 // outside ASCII, so ASCII text is answered without decoding.
