@@ -38,14 +38,21 @@ func (p diffPage) VisitListDiffsResponse(w http.ResponseWriter) error {
 	return err
 }
 
-func newDiffPage(dir sync.Direction, generatedAt time.Time, s sync.Summary, items []*sync.Item, next string) diffPage {
+// newDiffPage encodes a page; with mask, personal values (sync.Field
+// Personal: phone, birth date) are shown as MaskedValue, for callers that may
+// read but not import.
+func newDiffPage(dir sync.Direction, generatedAt time.Time, s sync.Summary, items []*sync.Item, next string, mask bool) diffPage {
 	buf := pageBufs.Get().(*bytes.Buffer)
 	buf.Reset()
-	buf.Write(appendDiffPage(buf.AvailableBuffer(), dir, generatedAt, s, items, next))
+	buf.Write(appendDiffPage(buf.AvailableBuffer(), dir, generatedAt, s, items, next, mask))
 	return diffPage{buf: buf}
 }
 
-func appendDiffPage(b []byte, dir sync.Direction, generatedAt time.Time, s sync.Summary, items []*sync.Item, next string) []byte {
+// MaskedValue stands for a personal value that the caller may not read; a
+// blank value stays blank (nothing is revealed by it).
+const MaskedValue = "＊＊＊"
+
+func appendDiffPage(b []byte, dir sync.Direction, generatedAt time.Time, s sync.Summary, items []*sync.Item, next string, mask bool) []byte {
 	b = append(b, `{"direction":`...)
 	b = appendString(b, string(dir))
 	b = append(b, `,"generated_at":"`...)
@@ -65,7 +72,7 @@ func appendDiffPage(b []byte, dir sync.Direction, generatedAt time.Time, s sync.
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendDiffItem(b, items[i])
+		b = appendDiffItem(b, items[i], mask)
 	}
 	b = append(b, `],"next_cursor":`...)
 	if next == "" {
@@ -77,7 +84,7 @@ func appendDiffPage(b []byte, dir sync.Direction, generatedAt time.Time, s sync.
 }
 
 // appendDiffItem is diffItemOut followed by JSON encoding, in one pass.
-func appendDiffItem(b []byte, it *sync.Item) []byte {
+func appendDiffItem(b []byte, it *sync.Item, mask bool) []byte {
 	b = append(b, `{"employee_number":`...)
 	b = appendString(b, it.EmployeeNumber)
 	b = append(b, `,"display_name":`...)
@@ -95,14 +102,18 @@ func appendDiffItem(b []byte, it *sync.Item) []byte {
 		b = appendString(b, string(f.Field))
 		b = append(b, `,"label":`...)
 		b = appendString(b, sync.LabelJa(f.Field))
+		old, nw := f.Old, f.New
+		if mask && f.Field.Personal() {
+			old, nw = masked(old), masked(nw)
+		}
 		b = append(b, `,"old":`...)
 		if it.Status == sync.StatusNew {
 			b = append(b, "null"...)
 		} else {
-			b = appendString(b, f.Old)
+			b = appendString(b, old)
 		}
 		b = append(b, `,"new":`...)
-		b = appendString(b, f.New)
+		b = appendString(b, nw)
 		b = append(b, `,"changed":`...)
 		b = strconv.AppendBool(b, f.Changed)
 		b = append(b, '}')
@@ -180,4 +191,11 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+func masked(v string) string {
+	if v == "" {
+		return ""
+	}
+	return MaskedValue
 }

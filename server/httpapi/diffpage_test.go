@@ -91,7 +91,7 @@ func TestDiffPageMatchesEncodingJSON(t *testing.T) {
 		ptrs[i] = &res.Items[i]
 	}
 	for _, next := range []string{"", "eyJnIjoxfQ"} {
-		got := appendDiffPage(nil, sync.SmartHRToJobkan, at, res.Summary, ptrs, next)
+		got := appendDiffPage(nil, sync.SmartHRToJobkan, at, res.Summary, ptrs, next, false)
 		want, err := json.Marshal(referencePage(sync.SmartHRToJobkan, at, res.Summary, res.Items, next))
 		if err != nil {
 			t.Fatal(err)
@@ -173,7 +173,7 @@ func TestDiffPageWarnings(t *testing.T) {
 		{EmployeeNumber: "E301", DisplayName: "鈴木 一郎", Status: sync.StatusUnchanged, Fingerprint: "f3", Warnings: []sync.Warning{}},
 	}
 	got := appendDiffPage(nil, sync.SmartHRToJobkan, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
-		sync.Summary{Unchanged: 1, Changed: 1, New: 1, Total: 3}, items, "")
+		sync.Summary{Unchanged: 1, Changed: 1, New: 1, Total: 3}, items, "", false)
 	var page api.DiffPage
 	if err := json.Unmarshal(got, &page); err != nil {
 		t.Fatalf("%v\n%s", err, got)
@@ -208,7 +208,7 @@ func TestDiffPageWarnings(t *testing.T) {
 	// validation above is not vacuous.
 	items[0].Warnings[0].Code = "no_such_warning"
 	bad := appendDiffPage(nil, sync.SmartHRToJobkan, time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
-		sync.Summary{Unchanged: 1, Changed: 1, New: 1, Total: 3}, items, "")
+		sync.Summary{Unchanged: 1, Changed: 1, New: 1, Total: 3}, items, "", false)
 	spec, err := LoadSpec()
 	if err != nil {
 		t.Fatal(err)
@@ -217,5 +217,37 @@ func TestDiffPageWarnings(t *testing.T) {
 	_ = json.Unmarshal(bad, &v)
 	if err := spec.Doc.Components.Schemas["DiffPage"].Value.VisitJSON(v); err == nil {
 		t.Error("a page with an unknown warning code validated")
+	}
+}
+
+// A reader (no import permission) sees which personal values change, not the
+// values: phone and birth date are masked, a blank stays blank, the other
+// fields are shown; the page still validates against the spec.
+func TestDiffPageMasksPersonalValues(t *testing.T) {
+	items := []*sync.Item{{EmployeeNumber: "E1", DisplayName: "山田 太郎", Status: sync.StatusChanged, Fingerprint: "f",
+		Fields: []sync.FieldDiff{
+			{Field: sync.FieldLastName, Old: "山田", New: "山本", Changed: true},
+			{Field: sync.FieldPhone, Old: "03-1111-2222", New: "", Changed: true},
+			{Field: sync.FieldBirthDate, Old: "1990-01-02", New: "1990-01-03", Changed: true},
+		}}}
+	at := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	for _, mask := range []bool{false, true} {
+		got := appendDiffPage(nil, sync.SmartHRToJobkan, at, sync.Summary{Changed: 1, Total: 1}, items, "", mask)
+		validatePage(t, got)
+		var page api.DiffPage
+		if err := json.Unmarshal(got, &page); err != nil {
+			t.Fatal(err)
+		}
+		var vals []string
+		for _, f := range page.Items[0].Fields {
+			vals = append(vals, fmt.Sprintf("%s:%s→%s", f.Name, deref(f.Old), f.New))
+		}
+		want := "[last_name:山田→山本 phone:03-1111-2222→ birth_date:1990-01-02→1990-01-03]"
+		if mask {
+			want = "[last_name:山田→山本 phone:＊＊＊→ birth_date:＊＊＊→＊＊＊]"
+		}
+		if fmt.Sprint(vals) != want {
+			t.Errorf("mask %v: %v, want %s", mask, vals, want)
+		}
 	}
 }

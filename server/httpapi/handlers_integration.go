@@ -115,10 +115,10 @@ func (h Integration) ListDiffs(ctx context.Context, req api.ListDiffsRequestObje
 		err     error
 		refresh *diffs.Refresh
 	)
+	who, _ := auth.FromContext(ctx)
 	if deref(p.Refresh) {
 		// A full re-list spends both providers' budgets: it needs the import
 		// permission, and it is shared and rate-limited (diffs.Refresh).
-		who, _ := auth.FromContext(ctx)
 		if !who.Can(auth.PermImport) {
 			return nil, problem.Forbidden("Refreshing the diff (refresh=true) lists both providers again and needs the import permission " +
 				"(an administrator, or a token with the import scope); without refresh the recent snapshot is shown.").Typed("/problems/permission-required")
@@ -142,7 +142,8 @@ func (h Integration) ListDiffs(ctx context.Context, req api.ListDiffsRequestObje
 	if err != nil {
 		return nil, err
 	}
-	page := newDiffPage(dir, snap.GeneratedAt, snap.Result.Summary, items, next)
+	// Least privilege: a reader sees what changes, not personal values.
+	page := newDiffPage(dir, snap.GeneratedAt, snap.Result.Summary, items, next, !who.Can(auth.PermImport))
 	if refresh != nil {
 		page.refresh = refresh
 	}

@@ -55,6 +55,11 @@ const (
 	FieldEmail            Field = "email"
 )
 
+// Personal reports a field whose value is personal data that only those who
+// may import see in a diff (電話番号, 生年月日); the others identify the
+// employee or describe their employment.
+func (f Field) Personal() bool { return f == FieldPhone || f == FieldBirthDate }
+
 // Get returns the value of f.
 func (e Employee) Get(f Field) string {
 	switch f {

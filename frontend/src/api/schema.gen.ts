@@ -607,9 +607,9 @@ export interface components {
             name: components["schemas"]["FieldName"];
             /** @description The field's Japanese label */
             label: string;
-            /** @description The target's value (null for a new employee) */
+            /** @description The target's value (null for a new employee). Personal values (`phone`, `birth_date`) are `＊＊＊` for a caller without the import permission; a blank stays blank. */
             old: string | null;
-            /** @description The source's value, which is written */
+            /** @description The source's value, which is written (masked like `old` for a reader) */
             new: string;
             changed: boolean;
         };
