@@ -121,17 +121,6 @@ func finalStatus(imp store.Import, left int64) string {
 	return StatusPartiallyFailed
 }
 
-// DirectionLabel is the direction as the product's buttons name it.
-func DirectionLabel(dir string) string { return DirectionLabelIn(dir, errcatalog.Ja) }
-
-// Title is the notification's title and the mail's subject, in Japanese.
-func Title(imp store.Import) string { return TitleIn(imp, errcatalog.Ja) }
-
-// Body is BodyIn in Japanese.
-func Body(imp store.Import, failed []store.ImportResult, max int, link string) string {
-	return BodyIn(imp, failed, max, link, errcatalog.Ja, false)
-}
-
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }

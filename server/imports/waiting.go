@@ -31,7 +31,7 @@ type waitInfo struct {
 
 // waitingFor describes a listing failure that waiting may fix.
 func waitingFor(err error) waitInfo {
-	code, _ := errorInfo(err, "")
+	code, _ := errorInfo(err)
 	var he *httpx.Error
 	if !errors.As(err, &he) {
 		return waitInfo{provider: "", code: code, message: "連携先に接続できないため待機しています"}
@@ -107,7 +107,7 @@ func (s *Service) waitOrGiveUp(ctx context.Context, imp store.Import, cause erro
 	if waited >= s.cfg.GiveUpAfter {
 		// The catalogue's words for the cause (an outage: wait, then retry
 		// the failed employees), as for any other failure.
-		_, msg := errorInfo(cause, "")
+		_, msg := errorInfo(cause)
 		return failRemaining(w.code, msg)
 	}
 	d := waitDelay(waited, s.cfg.GiveUpAfter-waited)

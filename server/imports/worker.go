@@ -505,16 +505,8 @@ func failure(action, fields string, err error) outcome {
 // catalogue's code (e.g. "smarthr.rejected_value", "jobkan.unauthorized")
 // and, as the message, what its text needs and the technical detail
 // (errcatalog.Encode), so that the result can be shown in the reader's
-// language with advice that fits the cause. written is the fields of the
-// write that failed (comma separated), "" for a failure before any write.
-func errorInfo(err error, written string) (code, msg string) {
-	var fields []string
-	if written != "" {
-		fields = strings.Split(written, ",")
-	}
-	code, f := errcatalog.Classify(err, fields, time.Now())
-	return clip(code, 100), errcatalog.Encode(f)
-}
+// language with advice that fits the cause; for a failure outside a write.
+func errorInfo(err error) (code, msg string) { return classify(err, nil) }
 
 // writeErrorInfo is errorInfo for a write that failed: a write with no
 // field list is still a write (a create of nothing but the match key).
@@ -523,6 +515,12 @@ func writeErrorInfo(err error, written string) (code, msg string) {
 	if written != "" {
 		fields = strings.Split(written, ",")
 	}
+	return classify(err, fields)
+}
+
+// classify is the catalogue's code and stored facts of err; fields is nil
+// for a failure outside a write.
+func classify(err error, fields []string) (code, msg string) {
 	code, f := errcatalog.Classify(err, fields, time.Now())
 	return clip(code, 100), errcatalog.Encode(f)
 }
@@ -630,7 +628,7 @@ func (s *Service) giveUp(ctx context.Context, job *river.Job[ImportArgs], imp st
 		return cause
 	}
 	log.Error("import failed", "err", cause)
-	code, msg := errorInfo(cause, "")
+	code, msg := errorInfo(cause)
 	return s.failRemaining(ctx, imp, code, msg, log)
 }
 
